@@ -1,0 +1,133 @@
+"""Command-line interface: thin wrappers that parse arguments, call the layers, print.
+
+Heavy stacks (database, scheduler, mail) are imported inside the commands that need them, so
+``tracker parse`` starts fast. Every :class:`~tracker.errors.TrackerError` becomes one line on
+standard error and its exit code; nothing a user typed wrong ends in a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from functools import wraps
+from typing import IO, Any, ParamSpec, TypeVar
+
+import click
+
+from tracker.errors import TrackerError, UsageError
+from tracker.terms.model import Expansion, Kind, Period
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def reports_errors(func: Callable[P, R]) -> Callable[P, R]:
+    """Turn a TrackerError into one line on stderr and the error's exit code."""
+
+    @wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return func(*args, **kwargs)
+        except TrackerError as error:
+            click.echo(f"tracker: error: {error}", err=True)
+            sys.exit(error.exit_code)
+        except BrokenPipeError:
+            sys.exit(0)
+
+    return wrapper
+
+
+class PeriodType(click.ParamType):
+    name = "START:END"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, Period):
+            return value
+        try:
+            return Period.parse(str(value))
+        except UsageError as error:
+            self.fail(str(error), param, ctx)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="tracker")
+def cli() -> None:
+    """Track deadlines of Russian administrative roadmaps and remind the people responsible."""
+
+
+def _read_lines(path: str) -> Iterator[str]:
+    stream: IO[str]
+    if path == "-":
+        stream = sys.stdin
+    else:
+        try:
+            stream = open(path, encoding="utf-8")  # noqa: SIM115 - closed below
+        except OSError as error:
+            raise UsageError(f"cannot read {path}: {error.strerror}") from None
+    try:
+        for line in stream:
+            yield line.rstrip("\r\n")
+    except UnicodeDecodeError:
+        raise UsageError(f"{path} is not UTF-8 text", hint="save it as UTF-8") from None
+    finally:
+        if stream is not sys.stdin:
+            stream.close()
+
+
+def _format_human(result: Expansion) -> str:
+    from tracker.render_dates import format_window
+
+    lines = [f"фраза:   {result.text}", f"вид:     {result.kind.value}"]
+    if result.rule:
+        lines.append(f"правило: {result.rule}")
+    if result.kind is Kind.ERROR:
+        lines.append(f"ошибка:  {result.error}")
+    for window in result.windows:
+        lines.append(f"  • {format_window(window)}")
+    for warning in result.warnings:
+        lines.append(f"внимание: {warning}")
+    return "\n".join(lines)
+
+
+@cli.command("parse")
+@click.option(
+    "--period",
+    "period",
+    type=PeriodType(),
+    required=True,
+    help="The roadmap's period, START:END in ISO dates, e.g. 2022-01-01:2024-12-31.",
+)
+@click.option(
+    "--jsonl",
+    "jsonl",
+    metavar="FILE",
+    default=None,
+    help="Read one phrase per line from FILE ('-' for stdin); print one JSON object per line.",
+)
+@click.argument("phrase", required=False)
+@reports_errors
+def parse_command(period: Period, jsonl: str | None, phrase: str | None) -> None:
+    """Expand a deadline PHRASE (or every line of --jsonl FILE) into due dates over a period."""
+    from tracker.terms import expand
+
+    if jsonl is not None:
+        if phrase is not None:
+            raise UsageError("give either a PHRASE or --jsonl FILE, not both")
+        out = sys.stdout
+        dumps = json.dumps
+        for line in _read_lines(jsonl):
+            out.write(dumps(expand(line, period).to_json(), ensure_ascii=False))
+            out.write("\n")
+        return
+    if phrase is None:
+        raise UsageError("no phrase given", hint='try: tracker parse --period 2022-01-01:2024-12-31 "IV квартал 2022 г."')
+    result = expand(phrase, period)
+    click.echo(_format_human(result))
+    if result.kind is Kind.ERROR:
+        sys.exit(2)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="tracker")

@@ -1,0 +1,23 @@
+"""Russian date formatting for people (Babel): «1 июня 2023 г.»."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from babel.dates import format_date
+
+from tracker.terms.model import Window
+
+
+def format_day(day: date) -> str:
+    """«1 июня 2023 г.»"""
+    return str(format_date(day, "d MMMM y 'г.'", locale="ru"))
+
+
+def format_window(window: Window) -> str:
+    """«до 15 сентября 2022 г.», «1 июня 2023 г.», «с 1 июня 2023 г. по 30 июня 2023 г.»"""
+    if window.start is None:
+        return f"до {format_day(window.due)}"
+    if window.start == window.due:
+        return format_day(window.due)
+    return f"с {format_day(window.start)} по {format_day(window.due)}"

@@ -1,0 +1,1 @@
+"""Roadmap documents → rows → schedule files."""
