@@ -52,8 +52,17 @@ class PeriodType(click.ParamType):
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="tracker")
-def cli() -> None:
+@click.option(
+    "--config",
+    "config_path",
+    metavar="PATH",
+    default=None,
+    help="Read settings from this TOML file (default: ./config.toml if present).",
+)
+@click.pass_context
+def cli(ctx: click.Context, config_path: str | None) -> None:
     """Track deadlines of Russian administrative roadmaps and remind the people responsible."""
+    ctx.meta["tracker.config"] = config_path
 
 
 def _read_lines(path: str) -> Iterator[str]:
@@ -126,6 +135,47 @@ def parse_command(period: Period, jsonl: str | None, phrase: str | None) -> None
     click.echo(_format_human(result))
     if result.kind is Kind.ERROR:
         sys.exit(2)
+
+
+# --- configuration and the store (issue 4) ------------------------------------------------------
+
+
+def _settings() -> Any:
+    """The settings for this invocation: ``--config``, ./config.toml, defaults, environment."""
+    from tracker.config import load_settings
+
+    ctx = click.get_current_context()
+    root = ctx.find_root()
+    cached = root.meta.get("tracker.settings")
+    if cached is None:
+        cached = load_settings(root.meta.get("tracker.config"))
+        root.meta["tracker.settings"] = cached
+    return cached
+
+
+@cli.group("config")
+def config_group() -> None:
+    """Show the settings in effect, or the documented example file."""
+
+
+@config_group.command("show")
+@reports_errors
+def config_show_command() -> None:
+    """Print every setting in effect (secrets masked) and where it came from."""
+    from tracker.config import describe
+
+    settings = _settings()
+    click.echo(f"# from {settings.source or 'embedded defaults'} and TRACKER_* variables")
+    for name, value in describe(settings):
+        click.echo(f"{name} = {value}")
+
+
+@config_group.command("example")
+def config_example_command() -> None:
+    """Print config.example.toml: every key with its default and a comment."""
+    from tracker.config import example_toml
+
+    click.echo(example_toml(), nl=False)
 
 
 def main() -> None:
