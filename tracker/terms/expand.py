@@ -1,10 +1,620 @@
-"""Entry point of the phrase language (stub; the parser lands next)."""
+"""Constituents + period → kind, windows, rule and warnings (TERMS.md).
+
+This is where a phrase gets its meaning: fixed windows, rules expanded over the period,
+continuous and unscheduled work. Pure: the only outside knowledge is the production
+calendar, needed for «рабочих дней» counts.
+"""
 
 from __future__ import annotations
 
-from tracker.terms.model import Expansion, Kind, Period
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from tracker.calendar import WorkCalendar, russian_calendar
+from tracker.errors import PhraseError
+from tracker.terms import grammar as g
+from tracker.terms import nodes as n
+from tracker.terms.lexer import tokenize
+from tracker.terms.model import Expansion, Kind, Period, Window
+from tracker.terms.rule import describe_fixed, describe_rule
+
+MAX_TEXT = 2000
+WEEKDAYS_GEN = ("понедельник", "вторник", "среда", "четверг", "пятница", "суббота", "воскресенье")
 
 
-def expand(text: str, period: Period) -> Expansion:
-    """Read one deadline phrase over ``period``. Never raises for a bad phrase."""
-    return Expansion(text=text, kind=Kind.ERROR, error="not implemented yet")
+def expand(text: str, period: Period, calendar: WorkCalendar | None = None) -> Expansion:
+    """Read one deadline phrase over ``period``. Never raises for a bad phrase.
+
+    An unreadable phrase gives ``Kind.ERROR`` with a message naming the part not understood.
+    """
+    try:
+        return _Reader(text, period, calendar or russian_calendar()).read()
+    except PhraseError as error:
+        return Expansion(text=text, kind=Kind.ERROR, error=error.message)
+    except (ValueError, OverflowError, IndexError, KeyError, TypeError, RecursionError) as error:
+        return Expansion(
+            text=text, kind=Kind.ERROR, error=f"не удалось разобрать фразу ({type(error).__name__})"
+        )
+
+
+@dataclass
+class _Reader:
+    text: str
+    period: Period
+    calendar: WorkCalendar
+    warnings: list[str] = field(default_factory=list)
+
+    def read(self) -> Expansion:
+        text = self.text.strip()
+        if not text:
+            raise PhraseError("пустая фраза: срок не указан")
+        if len(text) > MAX_TEXT:
+            raise PhraseError(f"слишком длинная фраза ({len(text)} знаков): это не срок")
+        lexed = tokenize(text)
+        self.warnings.extend(lexed.warnings)
+        parts, grammar_warnings = g.parse(lexed.tokens)
+        self.warnings.extend(grammar_warnings)
+        return self.interpret(parts)
+
+    def result(self, kind: Kind, windows: list[Window], rule: str) -> Expansion:
+        unique = sorted(set(windows), key=Window.sort_key)
+        return Expansion(
+            text=self.text,
+            kind=kind,
+            windows=tuple(unique),
+            rule=rule,
+            warnings=tuple(dict.fromkeys(self.warnings)),
+        )
+
+    # ---- classification ----------------------------------------------------------------
+
+    def interpret(self, parts: list[g.Constituent]) -> Expansion:
+        markers = {p.name for p in parts if isinstance(p, g.Marker)}
+        unknown = [p.token for p in parts if isinstance(p, g.Unknown)]
+        schedulable = [
+            p
+            for p in parts
+            if not isinstance(p, g.Marker | g.Sep | g.Unknown)
+        ]
+        is_rule = any(
+            isinstance(
+                p,
+                g.Freq | g.EachWeekday | g.NextUnit | g.ReportOf | g.WorkdaysAfter | g.Current,
+            )
+            or (isinstance(p, g.BeforeEnd) and p.days)
+            for p in parts
+        )
+        if not schedulable or (not is_rule and "event" in markers):
+            if "event" in markers or "unscheduled" in markers:
+                why = next(p.text for p in parts if isinstance(p, g.Marker) and p.name != "continuous")
+                return self.result(Kind.UNSCHEDULED, [], f"без даты: {why.lower()}")
+            if "continuous" in markers and not unknown:
+                return self.result(
+                    Kind.CONTINUOUS, [Window(start=self.period.start, due=self.period.end)],
+                    "постоянно, в течение всего периода",
+                )
+        self.check_unknown(unknown)
+        if not schedulable:
+            raise PhraseError("срок не найден в тексте")
+        if "event" in markers:
+            event = next(p.text for p in parts if isinstance(p, g.Marker) and p.name == "event")
+            self.warnings.append(f"событие без даты пропущено: «{event}»; правило действует весь период")
+        if is_rule:
+            return _Rule(self, parts).expand()
+        durings = [p for p in parts if isinstance(p, g.During)]
+        if durings and len(schedulable) == len(durings):
+            return self.continuous(durings)
+        return self.fixed(parts)
+
+    def check_unknown(self, unknown: list[object]) -> None:
+        from tracker.terms.lexer import Token
+
+        outside = [t for t in unknown if isinstance(t, Token) and t.paren == 0]
+        inside = [t for t in unknown if isinstance(t, Token) and t.paren > 0]
+        if outside:
+            words = " ".join(t.text for t in outside[:4])
+            raise PhraseError(f"не понято: «{words}»", part=words)
+        if inside:
+            words = " ".join(t.text for t in inside)
+            self.warnings.append(f"пояснение в скобках пропущено: «{words}»")
+
+    def continuous(self, durings: list[g.During]) -> Expansion:
+        windows = []
+        for during in durings:
+            if not n.has_year(during.node):
+                raise PhraseError(
+                    f"«в течение {n.describe(during.node)}»: не указан год", part=n.describe(during.node)
+                )
+            start, end = n.bounds(during.node)
+            windows.append(Window(start=start, due=end))
+        rule = "постоянно: " + "; ".join(n.describe(d.node) for d in durings)
+        return self.result(Kind.CONTINUOUS, windows, rule)
+
+    # ---- fixed windows (rules 1–9, 12) -----------------------------------------------------
+
+    def fixed(self, parts: list[g.Constituent]) -> Expansion:
+        groups = _items(parts)
+        if not groups:
+            raise PhraseError("срок не найден в тексте")
+        flat = _propagate([item for group in groups for item in group], self.warnings)
+        # Put the propagated items back into their «или» groups.
+        regrouped: list[list[_Item]] = []
+        k = 0
+        for group in groups:
+            regrouped.append(flat[k : k + len(group)])
+            k += len(group)
+        yearless = [item for item in flat if not _item_has_year(item)]
+        if yearless and len(yearless) == len(flat):
+            return self.yearless(regrouped)
+        if yearless:
+            item = yearless[0]
+            raise PhraseError(f"не указан год: «{_item_text(item)}»", part=_item_text(item))
+        windows = [self.merge([self.item_window(item) for item in group]) for group in regrouped]
+        for window in windows:
+            if window.due < self.period.start or (window.start or window.due) > self.period.end:
+                self.warnings.append(
+                    f"срок вне периода дорожной карты ({self.period.start.isoformat()} – "
+                    f"{self.period.end.isoformat()}): оставлен как написан"
+                )
+                break
+        self.check_weekdays(flat)
+        return self.result(Kind.ONCE, windows, describe_fixed(regrouped))
+
+    def merge(self, windows: list[Window]) -> Window:
+        if len(windows) == 1:
+            return windows[0]
+        starts = [w.start for w in windows]
+        start = None if any(s is None for s in starts) else min(s for s in starts if s)
+        return Window(start=start, due=max(w.due for w in windows))
+
+    def item_window(self, item: _Item, year: int | None = None) -> Window:
+        if isinstance(item, g.Until):
+            return Window(start=None, due=self.until_due(item, year))
+        if isinstance(item, g.From):
+            start = n.bounds(item.node, year)[0]
+            return Window(start=start, due=max(start, self.period.end))
+        if isinstance(item, g.BeforeEnd):
+            first_year = year if year is not None else self.period.start.year
+            unit_end = date(first_year, 12, 31)
+            return Window(start=None, due=_minus(unit_end, item.days, item.months))
+        start, end = n.bounds(item, year)
+        return Window(start=start, due=end)
+
+    def until_due(self, until: g.Until, year: int | None) -> date:
+        target = until.target
+        if isinstance(target, g.DayOf | g.WeekdayRef):
+            raise PhraseError("срок «до …» без месяца: укажите дату или периодичность")
+        if isinstance(target, n.Day):
+            return n.bounds(target, year)[1]
+        if isinstance(target, n.Part) and target.part == "end":
+            return n.bounds(target.of, year)[1]
+        if isinstance(target, n.Part) and target.part == "start" and until.mode in ("by", "until"):
+            return n.bounds(target.of, year)[0]
+        if until.mode == "notlater" and not isinstance(target, n.Span):
+            return n.bounds(target, year)[1]
+        what = n.describe(target)
+        raise PhraseError(
+            f"«до {what}» неоднозначно: напишите «до конца …», «не позднее …» или дату", part=what
+        )
+
+    def yearless(self, groups: list[list[_Item]]) -> Expansion:
+        """Rule 12: no year anywhere: every instance that overlaps the period."""
+        windows: list[Window] = []
+        several = False
+        for group in groups:
+            instances: list[Window] = []
+            for year in range(self.period.start.year - 1, self.period.end.year + 1):
+                try:
+                    window = self.merge([self.item_window(item, year) for item in group])
+                except PhraseError:
+                    continue  # «29 февраля» in a year without it
+                if window.due >= self.period.start and (window.start or window.due) <= self.period.end:
+                    instances.append(window)
+            if not instances:
+                text = " или ".join(_item_text(item) for item in group)
+                # Re-raise the real reason when the date never exists («30 февраля»).
+                for item in group:
+                    if isinstance(item, n.Day):
+                        n.bounds(item, 2000)
+                raise PhraseError(
+                    f"«{text}» не приходится на период дорожной карты "
+                    f"({self.period.start.isoformat()} – {self.period.end.isoformat()})",
+                    part=text,
+                )
+            several = several or len(set(instances)) > 1
+            windows.extend(instances)
+        kind = Kind.RECURRING if several else Kind.ONCE
+        rule = describe_fixed(groups)
+        if several:
+            rule = "ежегодно: " + rule
+        return self.result(kind, windows, rule)
+
+    def check_weekdays(self, items: list[_Item]) -> None:
+        for item in items:
+            if isinstance(item, n.Day) and item.weekday is not None and item.year and item.month:
+                actual = n.bounds(item)[0].weekday()
+                if actual != item.weekday:
+                    self.warnings.append(
+                        f"день недели не совпадает с датой: {n.describe(item)} — "
+                        f"{WEEKDAYS_GEN[actual]}, а не {WEEKDAYS_GEN[item.weekday]}"
+                    )
+
+
+_Item = n.Node | g.Until | g.From | g.BeforeEnd
+
+
+def _items(parts: list[g.Constituent]) -> list[list[_Item]]:
+    """Schedulable parts in order; items joined by «или» share one group."""
+    groups: list[list[_Item]] = []
+    join_next = False
+    for part in parts:
+        if isinstance(part, g.Sep):
+            if part.kind == "or" and groups:
+                join_next = True
+            continue
+        item: _Item | None = None
+        if isinstance(part, g.Time):
+            item = part.node
+        elif isinstance(part, g.During):
+            item = part.node
+        elif isinstance(part, g.Until | g.From | g.BeforeEnd):
+            item = part
+        elif isinstance(part, g.DayOf | g.WeekdayRef):
+            raise PhraseError("число или день недели без месяца и без периодичности")
+        if item is None:
+            continue
+        if join_next:
+            groups[-1].append(item)
+        else:
+            groups.append([item])
+        join_next = False
+    return groups
+
+
+def _node_of(item: _Item) -> n.Node | None:
+    if isinstance(item, g.Until):
+        return item.target if not isinstance(item.target, g.DayOf | g.WeekdayRef) else None
+    if isinstance(item, g.From):
+        return item.node
+    if isinstance(item, g.BeforeEnd):
+        return None
+    return item
+
+
+def _item_has_year(item: _Item) -> bool:
+    node = _node_of(item)
+    return True if node is None else n.has_year(node)
+
+
+def _item_text(item: _Item) -> str:
+    node = _node_of(item)
+    return n.describe(node) if node is not None else "срок"
+
+
+def _fill(item: _Item, node: n.Node) -> _Item:
+    if isinstance(item, g.Until):
+        return g.Until(node, item.mode)
+    if isinstance(item, g.From):
+        return g.From(node, item.starting)
+    return node
+
+
+def _propagate(items: list[_Item], warnings: list[str]) -> list[_Item]:
+    """Rule 2 and 9: a year (or month) written once belongs to every item without one."""
+    out = list(items)
+    # Inside each span first.
+    for i, item in enumerate(out):
+        node = _node_of(item)
+        if isinstance(node, n.Span):
+            out[i] = _fill(item, _span_years(node, warnings))
+    # Days written without a month take the next day's month: «13, 20 мая».
+    for i, item in enumerate(out):
+        node = _node_of(item)
+        if isinstance(node, n.Day) and node.month is None:
+            for later in out[i + 1 :]:
+                later_node = _node_of(later)
+                if isinstance(later_node, n.Day) and later_node.month is not None:
+                    out[i] = _fill(item, n.Day(node.day, later_node.month, later_node.year))
+                    break
+            else:
+                raise PhraseError(f"не указан месяц для числа {node.day}", part=str(node.day))
+    years = [(_year_of(x)) for x in out]
+    for i, item in enumerate(out):
+        node = _node_of(item)
+        if node is None or n.has_year(node):
+            continue
+        later = next((y for y in years[i + 1 :] if y is not None), None)
+        earlier = next((y for y in reversed(years[:i]) if y is not None), None)
+        year = later if later is not None else earlier
+        if year is not None:
+            out[i] = _fill(item, n.with_year(node, year))
+    return out
+
+
+def _year_of(item: _Item) -> int | None:
+    node = _node_of(item)
+    if node is None:
+        return None
+    return n.last_written_year(node)
+
+
+def _span_years(span: n.Span, warnings: list[str]) -> n.Node:
+    first, last = span.first, span.last
+    if isinstance(first, n.Span) or isinstance(last, n.Span):
+        return span
+    y_first, y_last = n.written_year(first), n.last_written_year(last)
+    if y_first is None and y_last is not None:
+        first = n.with_year(first, y_last)
+        if n.bounds(first)[0] > n.bounds(last)[1]:
+            first = n.with_year(span.first, y_last - 1)
+            warnings.append(
+                f"«{n.describe(span)}»: начало отнесено к {y_last - 1} г. (переход через год)"
+            )
+    elif y_last is None and y_first is not None:
+        last = n.with_year(last, y_first)
+        if n.bounds(last)[1] < n.bounds(first)[0]:
+            last = n.with_year(span.last, y_first + 1)
+    return n.Span(first, last)
+
+
+def _minus(day: date, days: int, months: int) -> date:
+    if months:
+        year, month = n.add_months(day.year, day.month, -months)
+        return min(day.replace(day=1, year=year, month=month), n.month_end(year, month)).replace(
+            day=min(day.day, n.month_end(year, month).day)
+        )
+    return day - timedelta(days=days)
+
+
+# ---- rules (rule 10, 16) ---------------------------------------------------------------------
+
+
+UNIT_MONTHS = {"year": 12, "half": 6, "quarter": 3, "month": 1}
+
+
+def _units(unit: str, period: Period) -> list[tuple[date, date]]:
+    """Every unit (year, half, quarter, month, ISO week, day) that overlaps the period."""
+    out: list[tuple[date, date]] = []
+    if unit in UNIT_MONTHS:
+        size = UNIT_MONTHS[unit]
+        y, m = period.start.year, ((period.start.month - 1) // size) * size + 1
+        while date(y, m, 1) <= period.end:
+            ey, em = n.add_months(y, m, size - 1)
+            out.append((date(y, m, 1), n.month_end(ey, em)))
+            y, m = n.add_months(y, m, size)
+        return out
+    step = 7 if unit == "week" else 1
+    day = period.start - timedelta(days=period.start.weekday() if unit == "week" else 0)
+    while day <= period.end:
+        out.append((day, day + timedelta(days=step - 1)))
+        day += timedelta(days=step)
+    return out
+
+
+@dataclass
+class _Rule:
+    reader: _Reader
+    parts: list[g.Constituent]
+
+    @property
+    def period(self) -> Period:
+        return self.reader.period
+
+    def expand(self) -> Expansion:
+        parts = self.parts
+        freqs = {p.unit for p in parts if isinstance(p, g.Freq)}
+        each = [p for p in parts if isinstance(p, g.EachWeekday)]
+        report_units = {p.unit for p in parts if isinstance(p, g.NextUnit) and p.unit}
+        report_units |= {p.unit for p in parts if isinstance(p, g.ReportOf) and not p.same_year}
+        before = [p for p in parts if isinstance(p, g.BeforeEnd)]
+        currents = {p.unit for p in parts if isinstance(p, g.Current)}
+        if each:
+            return self.weekdays(each[0], freqs)
+        candidates = freqs | report_units | {b.unit for b in before} | currents
+        if "half" in candidates and "year" in freqs and not report_units:
+            candidates.discard("year")  # «ежегодно за полугодие»
+        if len(candidates) > 1 and report_units:
+            candidates = report_units if len(report_units) == 1 else candidates
+        if len(candidates) != 1:
+            if not candidates:
+                raise PhraseError("не понятно, как часто повторяется срок")
+            raise PhraseError("в фразе несколько разных периодичностей: " + ", ".join(sorted(candidates)))
+        unit = candidates.pop()
+        report = any(isinstance(p, g.NextUnit | g.WorkdaysAfter) for p in parts) or any(
+            isinstance(p, g.ReportOf) for p in parts
+        )
+        lo, hi = self.year_bounds()
+        items = self.sub_items(unit)
+        untils = [p for p in parts if isinstance(p, g.Until)]
+        workdays = next((p for p in parts if isinstance(p, g.WorkdaysAfter)), None)
+        windows: list[Window] = []
+        for us, ue in _units(unit, self.period):
+            if lo is not None and us.year < lo:
+                continue
+            if hi is not None and ue.year > hi:
+                continue
+            if report:
+                window = self.report_window(unit, us, ue, untils, workdays)
+                if window is not None:
+                    windows.append(window)
+                continue
+            for window in self.unit_windows(unit, us, ue, items, untils, before):
+                if window.due >= self.period.start and (window.start or window.due) <= self.period.end:
+                    windows.append(window)
+        if not windows:
+            raise PhraseError("правило не даёт ни одного срока в периоде дорожной карты")
+        return self.reader.result(
+            Kind.RECURRING, windows, describe_rule(unit, items, untils, report, lo, hi, workdays, before)
+        )
+
+    def year_bounds(self) -> tuple[int | None, int | None]:
+        """«2021 – 2022 годы (ежеквартально …)», «начиная с 2020 года»: the units reported on."""
+        lo: int | None = None
+        hi: int | None = None
+        for p in self.parts:
+            node: n.Node | None = None
+            if isinstance(p, g.Time) and n.has_year(p.node):
+                node = p.node
+            elif isinstance(p, g.From) and n.has_year(p.node):
+                start = n.bounds(p.node)[0]
+                lo = start.year
+                continue
+            if node is None:
+                continue
+            start, end = n.bounds(node)
+            lo = start.year if lo is None else min(lo, start.year)
+            hi = end.year if hi is None else max(hi, end.year)
+        return lo, hi
+
+    def sub_items(self, unit: str) -> list[n.Node]:
+        items = [p.node for p in self.parts if isinstance(p, g.Time) and not n.has_year(p.node)]
+        if items and unit != "year":
+            raise PhraseError(
+                f"месяцы или даты внутри правила «{unit}» не поддерживаются: "
+                + "; ".join(n.describe(i) for i in items)
+            )
+        return items
+
+    def unit_windows(
+        self,
+        unit: str,
+        us: date,
+        ue: date,
+        items: list[n.Node],
+        untils: list[g.Until],
+        before: list[g.BeforeEnd],
+    ) -> list[Window]:
+        if before:
+            b = before[0]
+            return [Window(start=us, due=_minus(ue, b.days, b.months))]
+        if items:
+            out = []
+            for item in items:
+                start, end = n.bounds(item, us.year)
+                if untils:
+                    end = self.until_in_unit(untils[0], unit, us, ue)
+                    if end < start:
+                        raise PhraseError("срок «не позднее» раньше начала окна")
+                out.append(Window(start=start, due=end))
+            return out
+        if untils:
+            due = self.until_in_unit(untils[0], unit, us, ue)
+            if due < us:
+                return []
+            return [Window(start=us, due=due)]
+        return [Window(start=us, due=ue)]
+
+    def until_in_unit(self, until: g.Until, unit: str, us: date, ue: date) -> date:
+        target = until.target
+        if isinstance(target, g.DayOf):
+            month_index = target.month_index or 1
+            size = UNIT_MONTHS.get(unit, 1)
+            index = size if month_index == -1 else month_index
+            if unit not in UNIT_MONTHS or index > size:
+                raise PhraseError("не понятно, какого месяца это число")
+            y, m = n.add_months(us.year, us.month, index - 1)
+            return self.day_in_month(y, m, target)
+        if isinstance(target, g.WeekdayRef):
+            if unit != "week":
+                raise PhraseError("день недели в правиле без «текущей недели»")
+            return us + timedelta(days=target.weekday)
+        if isinstance(target, n.Day) and target.month is not None and target.year is None:
+            if unit != "year":
+                raise PhraseError("дата внутри неежегодного правила")
+            return n.bounds(target, us.year)[0]
+        if isinstance(target, n.Part) and target.part == "end":
+            return n.bounds(target.of, us.year)[1]
+        if isinstance(target, n.Month) and target.year is None and until.mode == "notlater":
+            return n.bounds(target, us.year)[1]
+        raise PhraseError(f"не понятен срок внутри правила: «{n.describe(target)}»")
+
+    def day_in_month(self, year: int, month: int, target: g.DayOf) -> date:
+        if target.working:
+            self.check_calendar(year)
+            return self.reader.calendar.nth_working_day(date(year, month, 1), target.day)
+        return n.make_date(year, month, min(target.day, n.month_end(year, month).day))
+
+    def check_calendar(self, year: int) -> None:
+        if not self.reader.calendar.is_known(year):
+            self.reader.warnings.append(
+                f"производственный календарь на {year} г. ещё не утверждён: переносы не учтены"
+            )
+
+    def report_window(
+        self,
+        unit: str,
+        us: date,
+        ue: date,
+        untils: list[g.Until],
+        workdays: g.WorkdaysAfter | None,
+    ) -> Window | None:
+        start = ue + timedelta(days=1)
+        same_year = any(isinstance(p, g.ReportOf) and p.same_year for p in self.parts)
+        if workdays is not None:
+            self.check_calendar(start.year)
+            due = self.reader.calendar.nth_working_day(start, workdays.count)
+        elif untils:
+            target = untils[0].target
+            if isinstance(target, g.DayOf):
+                y, m = n.add_months(ue.year, ue.month, max(1, target.after_unit))
+                due = self.day_in_month(y, m, target)
+            elif isinstance(target, n.Day) and target.month is not None and target.year is None:
+                year = us.year if same_year else start.year
+                due = n.bounds(target, year)[0]
+                if due < start and not same_year:
+                    due = n.bounds(target, year + 1)[0]
+            else:
+                raise PhraseError(f"не понятен срок отчёта: «{_until_text(untils[0])}»")
+        else:
+            raise PhraseError("не указан срок отчёта за период")
+        if due < start:
+            return None
+        return Window(start=start, due=due)
+
+    def weekdays(self, each: g.EachWeekday, freqs: set[str]) -> Expansion:
+        ref = each.ref
+        windows: list[Window] = []
+        if each.scope == "week":
+            day = self.period.start + timedelta(days=(ref.weekday - self.period.start.weekday()) % 7)
+            while day <= self.period.end:
+                windows.append(Window(start=day, due=day))
+                day += timedelta(days=7)
+        else:
+            units = _units("month", self.period)
+            for us, _ue in units:
+                if each.scope == "year" and us.month != ref.month:
+                    continue
+                day = _nth_weekday(us.year, us.month, ref.weekday, ref.nth or 1)
+                if day is not None and self.period.start <= day <= self.period.end:
+                    windows.append(Window(start=day, due=day))
+        if not windows:
+            raise PhraseError("правило не даёт ни одного срока в периоде дорожной карты")
+        kind = Kind.RECURRING if len(windows) > 1 else Kind.ONCE
+        return self.reader.result(kind, windows, _weekday_rule(each))
+
+
+def _until_text(until: g.Until) -> str:
+    target = until.target
+    if isinstance(target, g.DayOf | g.WeekdayRef):
+        return "число месяца"
+    return n.describe(target)
+
+
+def _nth_weekday(year: int, month: int, weekday: int, nth: int) -> date | None:
+    if nth == -1:
+        last = n.month_end(year, month)
+        return last - timedelta(days=(last.weekday() - weekday) % 7)
+    first = date(year, month, 1)
+    day = first + timedelta(days=(weekday - first.weekday()) % 7) + timedelta(weeks=nth - 1)
+    return day if day.month == month else None
+
+
+def _weekday_rule(each: g.EachWeekday) -> str:
+    ref = each.ref
+    name = WEEKDAYS_GEN[ref.weekday]
+    if each.scope == "week":
+        return f"еженедельно: {name}"
+    nth = "последний" if ref.nth == -1 else f"{ref.nth}-й"
+    if each.scope == "month":
+        return f"ежемесячно: {nth} {name} месяца"
+    return f"ежегодно: {nth} {name} месяца {ref.month}"

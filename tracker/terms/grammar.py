@@ -1,0 +1,756 @@
+"""Tokens → constituents: time expressions, deadlines, frequencies, markers.
+
+The grammar is an ordered list of small strategies tried at each position (dateparser's
+shape, with types). It only recognises structure; what the structure means over a period
+is :mod:`tracker.terms.expand`'s job. A token no strategy accepts becomes :class:`Unknown`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from tracker.terms import nodes as n
+from tracker.terms.lexer import DATE, MARKER, NUM, PUNCT, Token
+
+PLURAL_YEAR_WORDS = frozenset({"годы", "годов", "годах", "годам", "гг", "лет"})
+UNIT_OF_COUNT = {1: "year", 2: "half", 4: "quarter", 12: "month", 52: "week"}
+
+
+# ---- constituents ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Time:
+    """A time expression written out: one window, or a yearless pattern."""
+
+    node: n.Node
+    paren: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class DayOf:
+    """«25 числа [последнего месяца квартала]», «6-го рабочего дня [месяца]»."""
+
+    day: int
+    working: bool = False
+    month_index: int | None = None  # 1-based month within the unit; -1 = the last one
+    after_unit: int = 0  # «второго месяца, следующего за …» = 2
+
+
+@dataclass(frozen=True, slots=True)
+class WeekdayRef:
+    """«среда», «третья среда», «последняя суббота июня»."""
+
+    weekday: int
+    nth: int | None = None  # 1..5 or -1 for the last
+    month: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Until:
+    """An open deadline: «до X», «не позднее X», «к X»."""
+
+    target: n.Node | DayOf | WeekdayRef
+    mode: str  # "until", "notlater", "by"
+
+
+@dataclass(frozen=True, slots=True)
+class From:
+    """«с X» with no end; ``starting`` for «начиная с X»."""
+
+    node: n.Node
+    starting: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class During:
+    node: n.Node
+
+
+@dataclass(frozen=True, slots=True)
+class Freq:
+    unit: str
+    minimum: bool = False  # «не реже …»
+
+
+@dataclass(frozen=True, slots=True)
+class EachWeekday:
+    """«по понедельникам», «каждый понедельник», «третью среду каждого месяца»."""
+
+    ref: WeekdayRef
+    scope: str  # "week", "month" or "year"
+
+
+@dataclass(frozen=True, slots=True)
+class NextUnit:
+    """«…, следующего за отчетным кварталом»: the deadline falls after the reported unit."""
+
+    unit: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ReportOf:
+    """«по итогам полугодия», «отчетного года»."""
+
+    unit: str
+    same_year: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class WorkdaysAfter:
+    """«в течение первых 5 рабочих дней …», «до 15 рабочих дней с даты окончания …»."""
+
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class BeforeEnd:
+    """«за 20 дней до истечения текущего квартала»."""
+
+    days: int
+    months: int
+    unit: str
+
+
+@dataclass(frozen=True, slots=True)
+class Current:
+    unit: str
+
+
+@dataclass(frozen=True, slots=True)
+class Marker:
+    name: str  # continuous, unscheduled, event
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Sep:
+    kind: str  # ",", "and", "or", "-"
+
+
+@dataclass(frozen=True, slots=True)
+class Unknown:
+    token: Token
+
+
+Constituent = (
+    Time
+    | Until
+    | From
+    | During
+    | Freq
+    | EachWeekday
+    | NextUnit
+    | ReportOf
+    | WorkdaysAfter
+    | BeforeEnd
+    | Current
+    | DayOf
+    | WeekdayRef
+    | Marker
+    | Sep
+    | Unknown
+)
+
+
+# ---- the parser --------------------------------------------------------------------------------
+
+
+class Parser:
+    """Recursive descent over one phrase's tokens."""
+
+    def __init__(self, tokens: list[Token]) -> None:
+        self.toks = tokens
+        self.warnings: list[str] = []
+
+    # token helpers
+    def at(self, i: int) -> Token | None:
+        return self.toks[i] if 0 <= i < len(self.toks) else None
+
+    def kind(self, i: int, *kinds: str) -> bool:
+        t = self.at(i)
+        return t is not None and t.kind in kinds
+
+    def kw(self, i: int, *names: str) -> bool:
+        t = self.at(i)
+        return t is not None and t.is_kw(*names)
+
+    def punct(self, i: int, *chars: str) -> bool:
+        t = self.at(i)
+        return t is not None and t.is_punct(*chars)
+
+    def unit(self, i: int, *units: str) -> bool:
+        t = self.at(i)
+        return t is not None and t.kind == "unit" and (not units or t.value in units)
+
+    def year_num(self, i: int) -> int | None:
+        t = self.at(i)
+        if t is not None and t.kind == NUM and t.digits == 4 and 1900 <= t.value <= 2100:
+            return int(t.value)
+        return None
+
+    def skip_year_words(self, i: int) -> int:
+        while self.unit(i, "year") or self.punct(i, "."):
+            i += 1
+        return i
+
+    def plural_year_word(self, i: int) -> bool:
+        t = self.at(i)
+        if t is None or not self.unit(i, "year"):
+            return False
+        if t.text.lower().rstrip(".") in PLURAL_YEAR_WORDS:
+            return True
+        # «г.г.»
+        return self.punct(i + 1, ".") and self.unit(i + 2, "year")
+
+    # ---- time expressions ----------------------------------------------------------------
+
+    def attach_year(self, node: n.Node, i: int, two_digits: bool = False) -> tuple[n.Node, int]:
+        """A year written right after a node («апрель 2022 г.», «авг 96»)."""
+        year = self.year_num(i)
+        t = self.at(i)
+        if year is None and two_digits and t is not None and t.kind == NUM and t.digits == 2:
+            year = t.value + (2000 if t.value < 70 else 1900)
+        if year is None:
+            return node, i
+        # «2009 2011 годы» after a month is a list of years, not this month's year.
+        if self.year_num(i + 1) is not None:
+            return node, i
+        return n.with_year(node, year), self.skip_year_words(i + 1)
+
+    def numeral(self, i: int) -> int | None:
+        """A small numeral for quarters, halves, decades: Roman, Arabic or a word."""
+        t = self.at(i)
+        if t is None:
+            return None
+        if t.kind == "roman" or (t.kind == "ordinal" and 1 <= t.value <= 4):
+            return int(t.value)
+        if t.kind == NUM and t.digits == 1 and 1 <= t.value <= 4:
+            return int(t.value)
+        return None
+
+    def day_number(self, i: int) -> tuple[int, int] | None:
+        """A day of month: «28», «28-го», «двадцать восьмого»."""
+        t = self.at(i)
+        if t is None:
+            return None
+        if t.kind == NUM and t.digits <= 2 and 1 <= t.value <= 31:
+            return int(t.value), i + 1
+        if t.kind == "tens":
+            nxt = self.at(i + 1)
+            if nxt is not None and nxt.kind == "ordinal" and 1 <= nxt.value <= 9:
+                return int(t.value) + int(nxt.value), i + 2
+            return None
+        if t.kind == "ordinal" and t.value >= 1:
+            return int(t.value), i + 1
+        return None
+
+    def te_atom(self, i: int) -> tuple[n.Node, int] | None:
+        for strategy in self.ATOMS:
+            found = strategy(self, i)
+            if found is not None:
+                return found
+        return None
+
+    def atom_weekday_date(self, i: int) -> tuple[n.Node, int] | None:
+        t = self.at(i)
+        if t is None or t.kind != "weekday":
+            return None
+        j = i + 1 + (1 if self.punct(i + 1, ",") else 0)
+        found = self.atom_date(j) or self.atom_day_month(j)
+        if found is None or not isinstance(found[0], n.Day):
+            return None
+        node, end = found
+        return n.Day(node.day, node.month, node.year, weekday=int(t.value)), end
+
+    def atom_date(self, i: int) -> tuple[n.Node, int] | None:
+        t = self.at(i)
+        if t is None or t.kind != DATE:
+            return None
+        d, m, y = t.value
+        node: n.Node = n.Day(d, m, y)
+        j = i + 1
+        if y is None:
+            node, j = self.attach_year(node, j)
+        else:
+            j = self.skip_year_words(j)
+        return node, j
+
+    def atom_day_month(self, i: int) -> tuple[n.Node, int] | None:
+        found = self.day_number(i)
+        if found is None:
+            return None
+        day, j = found
+        t = self.at(j)
+        if t is None or t.kind != "month":
+            return None
+        return self.attach_year(n.Day(day, int(t.value)), j + 1, two_digits=True)
+
+    def atom_decade(self, i: int) -> tuple[n.Node, int] | None:
+        t = self.at(i)
+        if t is None or t.kind not in ("ordinal", "roman", NUM) or not self.unit(i + 1, "decade"):
+            return None
+        if not 1 <= t.value <= 3:
+            return None
+        inner = self.te_atom(i + 2)
+        if inner is None:
+            return None
+        return n.Part(f"dec{t.value}", inner[0]), inner[1]
+
+    def atom_halfword(self, i: int) -> tuple[n.Node, int] | None:
+        t = self.at(i)
+        if t is None or t.kind != "ordinal" or t.value not in (1, 2):
+            return None
+        if not self.kind(i + 1, "halfword"):
+            return None
+        inner = self.te_atom(i + 2)
+        if inner is None:
+            return None
+        node, j = inner
+        if isinstance(node, n.Year):
+            return n.Half(int(t.value), node.year), j
+        return n.Part(f"half{t.value}", node), j
+
+    def atom_part(self, i: int) -> tuple[n.Node, int] | None:
+        t = self.at(i)
+        if t is None or t.kind != "part":
+            return None
+        inner = self.te_atom(i + 1)
+        if inner is None:
+            return None
+        return n.Part(str(t.value), inner[0]), inner[1]
+
+    def atom_quarter(self, i: int) -> tuple[n.Node, int] | None:
+        """«IV квартал 2021», «III - IV кварталы», «I и II полугодие», «4 кв.»."""
+        first = self.numeral(i)
+        if first is None:
+            return None
+        numbers = [first]
+        joins: list[str] = []
+        j = i + 1
+        while (self.punct(j, "-", ",") or self.kw(j, "and")) and self.numeral(j + 1) is not None:
+            joins.append("-" if self.punct(j, "-") else ",")
+            numbers.append(self.numeral(j + 1) or 0)
+            j += 2
+        if not self.unit(j, "quarter", "half"):
+            return None
+        unit = str(self.toks[j].value)
+        limit = 4 if unit == "quarter" else 2
+        if any(not 1 <= x <= limit for x in numbers):
+            return None
+        make = n.Quarter if unit == "quarter" else n.Half
+        node: n.Node
+        if joins == ["-"]:
+            node = n.Span(make(numbers[0]), make(numbers[1]))
+        elif not joins:
+            node = make(numbers[0])
+        else:
+            return None  # a list of quarters is read item by item
+        return self.attach_year(node, j + 1)
+
+    def atom_month(self, i: int) -> tuple[n.Node, int] | None:
+        t = self.at(i)
+        if t is None or t.kind != "month":
+            return None
+        return self.attach_year(n.Month(int(t.value)), i + 1, two_digits=True)
+
+    def atom_season(self, i: int) -> tuple[n.Node, int] | None:
+        t = self.at(i)
+        if t is None or t.kind != "season":
+            return None
+        first = n.Season(str(t.value))
+        j = i + 1
+        node: n.Node = first
+        if self.punct(j, "-") and self.kind(j + 1, "season"):
+            node = n.Span(first, n.Season(str(self.toks[j + 1].value)))
+            j += 2
+        if self.kw(j, "period"):
+            j += 1
+        y1 = self.year_num(j)
+        if y1 is None:
+            return node, j
+        j += 1
+        if self.punct(j, "-", "/") and self.year_num(j + 1) is not None:
+            j += 2  # «2012-2013 годов»: the season pattern starts in the first year
+        node = n.with_year(node, y1)
+        return node, self.skip_year_words(j)
+
+    def atom_year(self, i: int) -> tuple[n.Node, int] | None:
+        year = self.year_num(i)
+        if year is None:
+            return None
+        return n.Year(year), self.skip_year_words(i + 1)
+
+    def atom_unit(self, i: int) -> tuple[n.Node, int] | None:
+        """A bare «года» after «конец»: the year, which the period will supply."""
+        if self.unit(i, "year") and self.kind(i - 1, "part"):
+            return n.Year(None), i + 1
+        return None
+
+    ATOMS: tuple[Callable[[Parser, int], tuple[n.Node, int] | None], ...] = (
+        atom_weekday_date,
+        atom_date,
+        atom_day_month,
+        atom_decade,
+        atom_halfword,
+        atom_part,
+        atom_quarter,
+        atom_month,
+        atom_season,
+        atom_year,
+        atom_unit,
+    )
+
+    def bare_day(self, i: int) -> tuple[n.Node, int] | None:
+        """«1» in «с 1 по 16 декабря» or «13, 20 мая»: a day whose month comes later."""
+        found = self.day_number(i)
+        if found is None:
+            return None
+        return n.Day(found[0]), found[1]
+
+    def te_span(self, i: int) -> tuple[n.Node, int] | None:
+        """An atom, or two joined by a dash; years and academic years."""
+        first = self.te_atom(i)
+        if first is None:
+            bare = self.bare_day(i)
+            if bare is None or not self.punct(bare[1], "-"):
+                return None
+            first = bare
+        node, j = first
+        if self.punct(j, "-", "/") or (self.punct(j, ".") and self.punct(j + 1, "-")):
+            k = j + 1 if not self.punct(j, ".") else j + 2
+            second = self.te_atom(k)
+            if second is not None and not (isinstance(node, n.Day) and node.month is None
+                                           and not isinstance(second[0], n.Day)):
+                if isinstance(node, n.Day) and node.month is None and isinstance(second[0], n.Day):
+                    node = n.with_month(node, second[0].month or 0)
+                node, j = n.Span(node, second[0]), second[1]
+        elif isinstance(node, n.Year) and (j == i + 1) and self.year_num(j) is not None:
+            # «2009 2011 годы»: two years and a plural «годы» are a span whose dash was lost.
+            if self.plural_year_word(j + 1):
+                self.warnings.append(
+                    f"«{node.year} {self.toks[j].text}» понято как период {node.year}–"
+                    f"{self.toks[j].value} гг. (тире потеряно)"
+                )
+                node, j = n.Span(node, n.Year(int(self.toks[j].value))), self.skip_year_words(j + 1)
+        if self.kw(j, "academic"):
+            node, j = self.academic(node, j)
+        if isinstance(node, n.Span) and isinstance(node.last, n.Year | n.Quarter | n.Half):
+            j = self.skip_year_words(j)
+        return node, j
+
+    def academic(self, node: n.Node, j: int) -> tuple[n.Node, int]:
+        end = j + 1
+        while self.unit(end, "year") or self.punct(end, "."):
+            end += 1
+        if isinstance(node, n.Span) and isinstance(node.first, n.Year) and isinstance(
+            node.last, n.Year
+        ):
+            first, last = node.first.year, node.last.year
+            if first is not None and last is not None and last > first:
+                return n.Academic(first, last), end
+        if isinstance(node, n.Year) and node.year is not None:
+            self.warnings.append(
+                f"«{node.year} учебный год» понят как {node.year}–{node.year + 1} учебный год"
+            )
+            return n.Academic(node.year, node.year + 1), end
+        return node, j
+
+    # ---- clause strategies ----------------------------------------------------------------
+
+    def parse(self) -> list[Constituent]:
+        out: list[Constituent] = []
+        i = 0
+        while i < len(self.toks):
+            for strategy in self.CLAUSES:
+                found = strategy(self, i, out)
+                if found is not None:
+                    item, i = found
+                    if item is not None:
+                        out.append(item)
+                    break
+            else:
+                out.append(Unknown(self.toks[i]))
+                i += 1
+        return out
+
+    def c_punct(self, i: int, out: list[Constituent]) -> tuple[Constituent | None, int] | None:
+        t = self.toks[i]
+        if t.kind == PUNCT:
+            if t.value in (",", ";", "/", "+"):
+                return Sep(","), i + 1
+            if t.value == "-":
+                return Sep("-"), i + 1
+            return None, i + 1
+        if t.kind == "abbr":
+            return None, i + 1
+        if t.is_kw("and"):
+            return Sep("and"), i + 1
+        if t.is_kw("or"):
+            return Sep("or"), i + 1
+        return None
+
+    def c_marker(self, i: int, out: list[Constituent]) -> tuple[Constituent | None, int] | None:
+        t = self.toks[i]
+        if t.kind != MARKER:
+            return None
+        name = str(t.value)
+        if name == "at_least":
+            # «не реже (одного) раза в квартал»
+            j = i + 1
+            if self.kind(j, "cardinal") and self.toks[j].value == 1:
+                j += 1
+            if self.kw(j, "times") and self.kw(j + 1, "in") and self.unit(j + 2):
+                return Freq(str(self.toks[j + 2].value), minimum=True), j + 3
+            return Unknown(t), i + 1
+        if name == "report":
+            j = i + 1
+            text = t.text.lower()
+            if text.startswith(("по итогам", "по результатам")):
+                if self.unit(j):
+                    return ReportOf(str(self.toks[j].value)), j + 1
+                return Unknown(t), i + 1
+            if self.unit(j):
+                return NextUnit(str(self.toks[j].value)), j + 1
+            # «года, следующего за отчетным»: the unit came before the comma.
+            k = i - 1
+            while k >= 0 and self.punct(k, ","):
+                k -= 1
+            if self.unit(k):
+                return NextUnit(str(self.toks[k].value)), j
+            return NextUnit(None), j
+        if name == "event":
+            # The event clause runs to the end of its clause.
+            j = i + 1
+            while j < len(self.toks) and not self.punct(j, ",", ";", ")"):
+                j += 1
+            text = " ".join(tok.text for tok in self.toks[i:j])
+            return Marker("event", text), j
+        return Marker(name, t.text), i + 1
+
+    def c_freq(self, i: int, out: list[Constituent]) -> tuple[Constituent | None, int] | None:
+        t = self.toks[i]
+        if t.kind == "freq":
+            return Freq(str(t.value)), i + 1
+        # «раз в квартал», «2 раза в год», «один раз в полгода»
+        j, count = i, 1
+        if t.kind in (NUM, "cardinal") and self.kw(i + 1, "times"):
+            count, j = int(t.value), i + 1
+        if self.kw(j, "times") and self.kw(j + 1, "in"):
+            k = j + 2
+            per = 1
+            nxt = self.at(k)
+            if nxt is not None and nxt.kind in (NUM, "cardinal") and self.unit(k + 1):
+                per, k = int(nxt.value), k + 1
+            if self.unit(k):
+                unit = str(self.toks[k].value)
+                if count == 1 and per == 1:
+                    return Freq(unit), k + 1
+                if unit == "year" and per == 1 and count in UNIT_OF_COUNT:
+                    return Freq(UNIT_OF_COUNT[count]), k + 1
+                if unit == "month" and count == 1 and per in (3, 6, 12):
+                    return Freq({3: "quarter", 6: "half", 12: "year"}[per]), k + 1
+                return Unknown(t), k + 1
+        return None
+
+    def c_weekday(self, i: int, out: list[Constituent]) -> tuple[Constituent | None, int] | None:
+        t = self.toks[i]
+        # «по понедельникам»
+        if t.is_kw("to") and self.kind(i + 1, "weekdays"):
+            return EachWeekday(WeekdayRef(int(self.toks[i + 1].value)), "week"), i + 2
+        # «каждый понедельник», «каждую среду»
+        if t.is_kw("each") and self.kind(i + 1, "weekday"):
+            return EachWeekday(WeekdayRef(int(self.toks[i + 1].value)), "week"), i + 2
+        # «третью среду каждого месяца», «в последнюю субботу июня»
+        if t.kind == "ordinal" and self.kind(i + 1, "weekday"):
+            ref = WeekdayRef(int(self.toks[i + 1].value), nth=int(t.value))
+            j = i + 2
+            if self.kw(j, "each") and self.unit(j + 1, "month"):
+                return EachWeekday(ref, "month"), j + 2
+            if self.unit(j, "month") and not self.kind(j + 1, NUM):
+                return EachWeekday(ref, "month"), j + 1
+            if self.kind(j, "month"):
+                month_ref = WeekdayRef(ref.weekday, ref.nth, int(self.toks[j].value))
+                return EachWeekday(month_ref, "year"), j + 1
+            return None
+        if t.kind == "weekday" and self.kind(i + 1, "keyword") and self.toks[i + 1].value in (
+            "current",
+            "next",
+        ):
+            return WeekdayRef(int(t.value)), i + 1
+        if t.kind == "weekday" and self.atom_weekday_date(i) is None:
+            return WeekdayRef(int(t.value)), i + 1
+        return None
+
+    def c_each(self, i: int, out: list[Constituent]) -> tuple[Constituent | None, int] | None:
+        if self.kw(i, "each") and self.unit(i + 1):
+            return Freq(str(self.toks[i + 1].value)), i + 2
+        if self.kw(i, "current") and self.unit(i + 1):
+            return Current(str(self.toks[i + 1].value)), i + 2
+        if self.kw(i, "report") and self.unit(i + 1):
+            return ReportOf(str(self.toks[i + 1].value), same_year=True), i + 2
+        return None
+
+    def day_of(self, i: int) -> tuple[DayOf, int] | None:
+        """«25 числа …», «6-го рабочего дня месяца», «5 числа второго месяца, следующего …»."""
+        t = self.at(i)
+        if t is None or t.kind not in (NUM, "ordinal") or not 1 <= t.value <= 31:
+            return None
+        j = i + 1
+        working = self.kw(j, "working")
+        if working:
+            j += 1
+        if not self.unit(j, "day"):
+            return None
+        j += 1
+        month_index: int | None = None
+        after = 0
+        nxt = self.at(j)
+        if nxt is not None and nxt.kind == "ordinal" and self.unit(j + 1, "month"):
+            month_index, j = int(nxt.value), j + 2
+        elif self.unit(j, "month"):
+            j += 1
+        # «последнего месяца квартала»: the month is counted inside the unit named after it.
+        if month_index is not None and self.unit(j, "quarter", "half", "year"):
+            j += 1
+        elif month_index is not None and (
+            self.punct(j, ",") or (self.at(j) is not None and self.at(j).kind == MARKER)  # type: ignore[union-attr]
+        ):
+            after, month_index = month_index, None
+        elif month_index is None and (self.punct(j, ",") or self.kind(j, MARKER)):
+            after = 1 if self.unit(j - 1, "month") else 0
+        return DayOf(int(t.value), working, month_index, after), j
+
+    def c_until(self, i: int, out: list[Constituent]) -> tuple[Constituent | None, int] | None:
+        j, mode = i, ""
+        if self.kw(i, "not") and self.kw(i + 1, "later"):
+            j, mode = i + 2, "notlater"
+        elif self.kw(i, "in") and self.kw(i + 1, "deadline") and self.kw(i + 2, "until"):
+            j, mode = i + 3, "until"
+        elif self.kw(i, "until"):
+            j, mode = i + 1, "until"
+        elif self.kw(i, "by"):
+            j, mode = i + 1, "by"
+        else:
+            return None
+        # «до 15 рабочих дней с даты окончания отчетного года»
+        t = self.at(j)
+        if t is not None and t.kind == NUM and self.kw(j + 1, "working") and self.unit(
+            j + 2, "day"
+        ) and self.kind(j + 3, MARKER):
+            return WorkdaysAfter(int(t.value)), j + 3
+        found_day = self.day_of(j)
+        if found_day is not None:
+            return Until(found_day[0], mode), found_day[1]
+        if self.kind(j, "weekday"):
+            return Until(WeekdayRef(int(self.toks[j].value)), mode), j + 1
+        found = self.te_span(j)
+        if found is None:
+            return None
+        return Until(found[0], mode), found[1]
+
+    def c_from(self, i: int, out: list[Constituent]) -> tuple[Constituent | None, int] | None:
+        starting = self.kw(i, "starting")
+        j = i + 1 if starting else i
+        if not self.kw(j, "from"):
+            return None
+        j += 1
+        first = self.te_atom(j) or self.bare_day(j)
+        if first is None:
+            return None
+        node, k = first
+        if self.kw(k, "to", "until") or self.punct(k, "-"):
+            second = self.te_atom(k + 1)
+            if second is not None:
+                last = second[0]
+                if isinstance(node, n.Day) and node.month is None and isinstance(last, n.Day):
+                    node = n.with_month(node, last.month or 0)
+                return Time(n.Span(node, last), self.toks[i].paren), second[1]
+        if isinstance(node, n.Day) and node.month is None:
+            return None
+        return From(node, starting), k
+
+    def c_during(self, i: int, out: list[Constituent]) -> tuple[Constituent | None, int] | None:
+        j = i + 1 if self.kw(i, "in") else i
+        if not self.kw(j, "during"):
+            return None
+        j += 1
+        # «в течение первых 5 рабочих дней года, следующего за отчетным»
+        if self.kind(j, "ordinal") and self.toks[j].value == 1:
+            j += 1
+        t = self.at(j)
+        if t is not None and t.kind in (NUM, "cardinal") and self.unit(j + 1 + self.kw(j + 1, "working"), "day", "week", "month"):
+            k = j + 1
+            if self.kw(k, "working"):
+                k += 1
+                return WorkdaysAfter(int(t.value)), k + 1
+            # «в течение 3 дней …» counts from an event the phrase does not date.
+            end = k + 1
+            while end < len(self.toks) and not self.punct(end, ",", ";", ")"):
+                end += 1
+            return Marker("event", " ".join(tok.text for tok in self.toks[i:end])), end
+        found = self.te_span(j)
+        if found is None:
+            return None
+        return During(found[0]), found[1]
+
+    def c_before_end(self, i: int, out: list[Constituent]) -> tuple[Constituent | None, int] | None:
+        """«за 20 дней до истечения текущего квартала», «за месяц до окончания текущего года»."""
+        if not self.kw(i, "over"):
+            return None
+        j, count = i + 1, 1
+        t = self.at(j)
+        if t is not None and t.kind in (NUM, "cardinal"):
+            count, j = int(t.value), j + 1
+        if not self.unit(j, "day", "month"):
+            return None
+        days = count if self.toks[j].value == "day" else 0
+        months = count if self.toks[j].value == "month" else 0
+        j += 1
+        if not (self.kw(j, "until") and self.kind(j + 1, "part") and self.toks[j + 1].value == "end"):
+            return None
+        j += 2
+        if self.kw(j, "current"):
+            j += 1
+        if not self.unit(j):
+            return None
+        return BeforeEnd(days, months, str(self.toks[j].value)), j + 1
+
+    def c_time(self, i: int, out: list[Constituent]) -> tuple[Constituent | None, int] | None:
+        found = self.te_span(i)
+        if found is None:
+            found = self.bare_day(i)
+            if found is None or not (self.punct(found[1], ",") or self.kw(found[1], "and")):
+                return None
+        return Time(found[0], self.toks[i].paren), found[1]
+
+    def c_skip(self, i: int, out: list[Constituent]) -> tuple[Constituent | None, int] | None:
+        """Prepositions and words that only glue: «в», «на», «срок», «период»."""
+        t = self.toks[i]
+        if t.is_kw("in", "to", "deadline", "period", "during", "date"):
+            return None, i + 1
+        if t.kind == "unit" and t.value == "year" and i > 0:
+            return None, i + 1
+        return None
+
+    CLAUSES: tuple[
+        Callable[[Parser, int, list[Constituent]], tuple[Constituent | None, int] | None], ...
+    ] = (
+        c_punct,
+        c_marker,
+        c_freq,
+        c_weekday,
+        c_each,
+        c_until,
+        c_from,
+        c_during,
+        c_before_end,
+        c_time,
+        c_skip,
+    )
+
+
+def parse(tokens: list[Token]) -> tuple[list[Constituent], list[str]]:
+    parser = Parser(tokens)
+    return parser.parse(), parser.warnings

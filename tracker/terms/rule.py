@@ -1,0 +1,103 @@
+"""The normal form of a phrase, in Russian, for people checking an import."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from tracker.terms import nodes as n
+
+if TYPE_CHECKING:
+    from tracker.terms import grammar as g
+
+FREQ_WORDS = {
+    "year": "ежегодно",
+    "half": "раз в полугодие",
+    "quarter": "ежеквартально",
+    "month": "ежемесячно",
+    "week": "еженедельно",
+    "day": "ежедневно",
+}
+UNIT_GEN = {
+    "year": "года",
+    "half": "полугодия",
+    "quarter": "квартала",
+    "month": "месяца",
+    "week": "недели",
+    "day": "дня",
+}
+
+
+def _item(item: object) -> str:
+    from tracker.terms import grammar as g
+
+    if isinstance(item, g.Until):
+        return ("не позднее " if item.mode == "notlater" else "до ") + _target(item.target)
+    if isinstance(item, g.From):
+        return f"с {n.describe(item.node)} до конца периода"
+    if isinstance(item, g.BeforeEnd):
+        return f"за {_amount(item)} до конца года"
+    return n.describe(item)  # type: ignore[arg-type]
+
+
+def _amount(item: g.BeforeEnd) -> str:
+    return f"{item.months} мес." if item.months else f"{item.days} дн."
+
+
+def _target(target: object) -> str:
+    from tracker.terms import grammar as g
+
+    if isinstance(target, g.DayOf):
+        kind = "рабочего дня" if target.working else "числа"
+        where = ""
+        if target.month_index == -1:
+            where = " последнего месяца"
+        elif target.month_index:
+            where = f" {target.month_index}-го месяца"
+        elif target.after_unit:
+            where = f" {target.after_unit}-го месяца после отчётного периода"
+        return f"{target.day}-го {kind}{where}"
+    if isinstance(target, g.WeekdayRef):
+        return ("понедельника", "вторника", "среды", "четверга", "пятницы", "субботы",
+                "воскресенья")[target.weekday]
+    return n.describe(target)  # type: ignore[arg-type]
+
+
+def describe_fixed(groups: list[list[object]]) -> str:
+    """«IV квартал 2021 г.; IV квартал 2022 г.», alternatives joined by «или»."""
+    return "; ".join(" или ".join(_item(item) for item in group) for group in groups)
+
+
+def describe_rule(
+    unit: str,
+    items: list[n.Node],
+    untils: list[g.Until],
+    report: bool,
+    lo: int | None,
+    hi: int | None,
+    workdays: g.WorkdaysAfter | None,
+    before: list[g.BeforeEnd],
+) -> str:
+    """«ежегодно: январь; май», «ежеквартально, до 25-го числа последнего месяца»."""
+    head = FREQ_WORDS.get(unit, unit)
+    if lo is not None or hi is not None:
+        if lo is not None and hi is not None and lo != hi:
+            head += f" ({lo}–{hi} гг.)"
+        elif lo is not None and hi is None:
+            head += f" (начиная с {lo} г.)"
+        else:
+            head += f" ({lo or hi} г.)"
+    parts: list[str] = []
+    if items:
+        parts.append("; ".join(n.describe(i) for i in items))
+    if before:
+        parts.append(f"за {_amount(before[0])} до конца {UNIT_GEN[unit]}")
+    if report:
+        tail = f"отчёт за каждый период после его окончания"
+        if workdays is not None:
+            tail += f", до {workdays.count}-го рабочего дня"
+        elif untils:
+            tail += ", " + _item(untils[0])
+        parts.append(tail)
+    elif untils:
+        parts.append(_item(untils[0]))
+    return head + (": " + ", ".join(parts) if parts else "")
