@@ -71,26 +71,26 @@ class _Reader:
     def interpret(self, parts: list[g.Constituent]) -> Expansion:
         markers = {p.name for p in parts if isinstance(p, g.Marker)}
         unknown = [p.token for p in parts if isinstance(p, g.Unknown)]
-        schedulable = [
-            p
-            for p in parts
-            if not isinstance(p, g.Marker | g.Sep | g.Unknown)
-        ]
+        schedulable = [p for p in parts if not isinstance(p, g.Marker | g.Sep | g.Unknown)]
         is_rule = any(
             isinstance(
                 p,
                 g.Freq | g.EachWeekday | g.NextUnit | g.ReportOf | g.WorkdaysAfter | g.Current,
             )
             or (isinstance(p, g.BeforeEnd) and p.days)
+            or (isinstance(p, g.Until) and isinstance(p.target, g.DayOf) and p.target.per)
             for p in parts
         )
         if not schedulable or (not is_rule and "event" in markers):
             if "event" in markers or "unscheduled" in markers:
-                why = next(p.text for p in parts if isinstance(p, g.Marker) and p.name != "continuous")
+                why = next(
+                    p.text for p in parts if isinstance(p, g.Marker) and p.name != "continuous"
+                )
                 return self.result(Kind.UNSCHEDULED, [], f"без даты: {why.lower()}")
             if "continuous" in markers and not unknown:
                 return self.result(
-                    Kind.CONTINUOUS, [Window(start=self.period.start, due=self.period.end)],
+                    Kind.CONTINUOUS,
+                    [Window(start=self.period.start, due=self.period.end)],
                     "постоянно, в течение всего периода",
                 )
         self.check_unknown(unknown)
@@ -98,7 +98,9 @@ class _Reader:
             raise PhraseError("срок не найден в тексте")
         if "event" in markers:
             event = next(p.text for p in parts if isinstance(p, g.Marker) and p.name == "event")
-            self.warnings.append(f"событие без даты пропущено: «{event}»; правило действует весь период")
+            self.warnings.append(
+                f"событие без даты пропущено: «{event}»; правило действует весь период"
+            )
         if is_rule:
             return _Rule(self, parts).expand()
         durings = [p for p in parts if isinstance(p, g.During)]
@@ -123,7 +125,8 @@ class _Reader:
         for during in durings:
             if not n.has_year(during.node):
                 raise PhraseError(
-                    f"«в течение {n.describe(during.node)}»: не указан год", part=n.describe(during.node)
+                    f"«в течение {n.describe(during.node)}»: не указан год",
+                    part=n.describe(during.node),
                 )
             start, end = n.bounds(during.node)
             windows.append(Window(start=start, due=end))
@@ -133,9 +136,11 @@ class _Reader:
     # ---- fixed windows (rules 1–9, 12) -----------------------------------------------------
 
     def fixed(self, parts: list[g.Constituent]) -> Expansion:
-        groups = _items(parts)
+        groups = [[self.current_year(item) for item in group] for group in _items(parts)]
         if not groups:
             raise PhraseError("срок не найден в тексте")
+        if _glued(parts):
+            self.warnings.append("несколько сроков подряд без разделителя: возможно, склеены строки")
         flat = _propagate([item for group in groups for item in group], self.warnings)
         # Put the propagated items back into their «или» groups.
         regrouped: list[list[_Item]] = []
@@ -159,6 +164,14 @@ class _Reader:
                 break
         self.check_weekdays(flat)
         return self.result(Kind.ONCE, windows, describe_fixed(regrouped))
+
+    def current_year(self, item: _Item) -> _Item:
+        """«текущий год» in a once-phrase is the period's first year."""
+        node = _node_of(item)
+        if node is None:
+            return item
+        fixed = _replace_current(node, self.period.start.year)
+        return item if fixed is node else _fill(item, fixed)
 
     def merge(self, windows: list[Window]) -> Window:
         if len(windows) == 1:
@@ -208,14 +221,18 @@ class _Reader:
                     window = self.merge([self.item_window(item, year) for item in group])
                 except PhraseError:
                     continue  # «29 февраля» in a year without it
-                if window.due >= self.period.start and (window.start or window.due) <= self.period.end:
+                if (
+                    window.due >= self.period.start
+                    and (window.start or window.due) <= self.period.end
+                ):
                     instances.append(window)
             if not instances:
                 text = " или ".join(_item_text(item) for item in group)
                 # Re-raise the real reason when the date never exists («30 февраля»).
                 for item in group:
-                    if isinstance(item, n.Day):
-                        n.bounds(item, 2000)
+                    node = _node_of(item)
+                    if isinstance(node, n.Day) and node.month is not None:
+                        n.check_day(node.day, node.month)
                 raise PhraseError(
                     f"«{text}» не приходится на период дорожной карты "
                     f"({self.period.start.isoformat()} – {self.period.end.isoformat()})",
@@ -269,6 +286,25 @@ def _items(parts: list[g.Constituent]) -> list[list[_Item]]:
             groups.append([item])
         join_next = False
     return groups
+
+
+def _replace_current(node: n.Node, year: int) -> n.Node:
+    if isinstance(node, n.Year) and node.current:
+        return n.Year(year)
+    if isinstance(node, n.Part):
+        inner = _replace_current(node.of, year)
+        return node if inner is node.of else n.Part(node.part, inner)
+    return node
+
+
+def _glued(parts: list[g.Constituent]) -> bool:
+    """Two written-out windows with no separator between them: rows glued into one cell."""
+    previous: g.Constituent | None = None
+    for part in parts:
+        if isinstance(part, g.Time) and isinstance(previous, g.Time):
+            return True
+        previous = part
+    return False
 
 
 def _node_of(item: _Item) -> n.Node | None:
@@ -408,6 +444,13 @@ class _Rule:
         report_units |= {p.unit for p in parts if isinstance(p, g.ReportOf) and not p.same_year}
         before = [p for p in parts if isinstance(p, g.BeforeEnd)]
         currents = {p.unit for p in parts if isinstance(p, g.Current)}
+        if not freqs and not report_units:
+            # «до 6-го рабочего дня месяца»: the unit named by the day count repeats.
+            freqs = {
+                p.target.per
+                for p in parts
+                if isinstance(p, g.Until) and isinstance(p.target, g.DayOf) and p.target.per
+            }
         if each:
             return self.weekdays(each[0], freqs)
         candidates = freqs | report_units | {b.unit for b in before} | currents
@@ -418,7 +461,9 @@ class _Rule:
         if len(candidates) != 1:
             if not candidates:
                 raise PhraseError("не понятно, как часто повторяется срок")
-            raise PhraseError("в фразе несколько разных периодичностей: " + ", ".join(sorted(candidates)))
+            raise PhraseError(
+                "в фразе несколько разных периодичностей: " + ", ".join(sorted(candidates))
+            )
         unit = candidates.pop()
         report = any(isinstance(p, g.NextUnit | g.WorkdaysAfter) for p in parts) or any(
             isinstance(p, g.ReportOf) for p in parts
@@ -439,12 +484,17 @@ class _Rule:
                     windows.append(window)
                 continue
             for window in self.unit_windows(unit, us, ue, items, untils, before):
-                if window.due >= self.period.start and (window.start or window.due) <= self.period.end:
+                if (
+                    window.due >= self.period.start
+                    and (window.start or window.due) <= self.period.end
+                ):
                     windows.append(window)
         if not windows:
             raise PhraseError("правило не даёт ни одного срока в периоде дорожной карты")
         return self.reader.result(
-            Kind.RECURRING, windows, describe_rule(unit, items, untils, report, lo, hi, workdays, before)
+            Kind.RECURRING,
+            windows,
+            describe_rule(unit, items, untils, report, lo, hi, workdays, before),
         )
 
     def year_bounds(self) -> tuple[int | None, int | None]:
@@ -575,7 +625,9 @@ class _Rule:
         ref = each.ref
         windows: list[Window] = []
         if each.scope == "week":
-            day = self.period.start + timedelta(days=(ref.weekday - self.period.start.weekday()) % 7)
+            day = self.period.start + timedelta(
+                days=(ref.weekday - self.period.start.weekday()) % 7
+            )
             while day <= self.period.end:
                 windows.append(Window(start=day, due=day))
                 day += timedelta(days=7)
@@ -616,5 +668,5 @@ def _weekday_rule(each: g.EachWeekday) -> str:
         return f"еженедельно: {name}"
     nth = "последний" if ref.nth == -1 else f"{ref.nth}-й"
     if each.scope == "month":
-        return f"ежемесячно: {nth} {name} месяца"
-    return f"ежегодно: {nth} {name} месяца {ref.month}"
+        return f"ежемесячно: {name}, {nth} такой день месяца"
+    return f"ежегодно: {name}, {nth} такой день месяца «{n.MONTHS_NOM[ref.month or 1]}»"

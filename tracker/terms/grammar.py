@@ -36,6 +36,7 @@ class DayOf:
     working: bool = False
     month_index: int | None = None  # 1-based month within the unit; -1 = the last one
     after_unit: int = 0  # «второго месяца, следующего за …» = 2
+    per: str | None = None  # the unit named: «… месяца» = month, «… месяца квартала» = quarter
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,6 +155,8 @@ Constituent = (
 )
 
 
+_Found = tuple[Constituent | list[Constituent] | None, int] | None
+
 # ---- the parser --------------------------------------------------------------------------------
 
 
@@ -208,6 +211,8 @@ class Parser:
 
     def attach_year(self, node: n.Node, i: int, two_digits: bool = False) -> tuple[n.Node, int]:
         """A year written right after a node («апрель 2022 г.», «авг 96»)."""
+        if self.punct(i, ".") and self.kind(i + 1, NUM):
+            i += 1
         year = self.year_num(i)
         t = self.at(i)
         if year is None and two_digits and t is not None and t.kind == NUM and t.digits == 2:
@@ -237,6 +242,8 @@ class Parser:
             return None
         if t.kind == NUM and t.digits <= 2 and 1 <= t.value <= 31:
             return int(t.value), i + 1
+        if t.kind == NUM and t.digits <= 2 and t.value >= 1 and self.kind(i + 1, "month"):
+            return int(t.value), i + 1  # «32 августа»: read, then refused as a date
         if t.kind == "tens":
             nxt = self.at(i + 1)
             if nxt is not None and nxt.kind == "ordinal" and 1 <= nxt.value <= 9:
@@ -346,8 +353,35 @@ class Parser:
         elif not joins:
             node = make(numbers[0])
         else:
-            return None  # a list of quarters is read item by item
+            return None  # a list of quarters is read by c_quarters
         return self.attach_year(node, j + 1)
+
+    def c_quarters(self, i: int, out: list[Constituent]) -> tuple[list[Constituent], int] | None:
+        """«I и II кварталы 2022 г.», «1, 2, 3 кварталы»: one window per quarter."""
+        numbers = [self.numeral(i)]
+        joins: list[str] = []
+        j = i + 1
+        while (self.punct(j, ",") or self.kw(j, "and", "or")) and self.numeral(j + 1) is not None:
+            joins.append("or" if self.kw(j, "or") else ",")
+            numbers.append(self.numeral(j + 1))
+            j += 2
+        if len(numbers) < 2 or None in numbers or not self.unit(j, "quarter", "half"):
+            return None
+        make = n.Quarter if self.toks[j].value == "quarter" else n.Half
+        limit = 4 if make is n.Quarter else 2
+        if any(x is None or not 1 <= x <= limit for x in numbers):
+            return None
+        probe, end = self.attach_year(make(1), j + 1)
+        year = n.written_year(probe)
+        items: list[Constituent] = []
+        for k, number in enumerate(numbers):
+            node: n.Node = make(number or 1)
+            if year is not None:
+                node = n.with_year(node, year)
+            if k:
+                items.append(Sep(joins[k - 1]))
+            items.append(Time(node, self.toks[i].paren))
+        return items, end
 
     def atom_month(self, i: int) -> tuple[n.Node, int] | None:
         t = self.at(i)
@@ -380,7 +414,20 @@ class Parser:
         year = self.year_num(i)
         if year is None:
             return None
+        # «2022-2023 учебный год», «2022/2023 учебного года»
+        if self.punct(i + 1, "-", "/") and self.year_num(i + 2) is not None and self.kw(
+            i + 3, "academic"
+        ):
+            return self.academic(n.Span(n.Year(year), n.Year(self.year_num(i + 2))), i + 3)
+        if self.kw(i + 1, "academic"):
+            return self.academic(n.Year(year), i + 1)
         return n.Year(year), self.skip_year_words(i + 1)
+
+    def atom_current(self, i: int) -> tuple[n.Node, int] | None:
+        """«текущего года»."""
+        if self.kw(i, "current") and self.unit(i + 1, "year"):
+            return n.Year(None, current=True), i + 2
+        return None
 
     def atom_unit(self, i: int) -> tuple[n.Node, int] | None:
         """A bare «года» after «конец»: the year, which the period will supply."""
@@ -399,6 +446,7 @@ class Parser:
         atom_month,
         atom_season,
         atom_year,
+        atom_current,
         atom_unit,
     )
 
@@ -421,8 +469,9 @@ class Parser:
         if self.punct(j, "-", "/") or (self.punct(j, ".") and self.punct(j + 1, "-")):
             k = j + 1 if not self.punct(j, ".") else j + 2
             second = self.te_atom(k)
-            if second is not None and not (isinstance(node, n.Day) and node.month is None
-                                           and not isinstance(second[0], n.Day)):
+            if second is not None and not (
+                isinstance(node, n.Day) and node.month is None and not isinstance(second[0], n.Day)
+            ):
                 if isinstance(node, n.Day) and node.month is None and isinstance(second[0], n.Day):
                     node = n.with_month(node, second[0].month or 0)
                 node, j = n.Span(node, second[0]), second[1]
@@ -444,8 +493,10 @@ class Parser:
         end = j + 1
         while self.unit(end, "year") or self.punct(end, "."):
             end += 1
-        if isinstance(node, n.Span) and isinstance(node.first, n.Year) and isinstance(
-            node.last, n.Year
+        if (
+            isinstance(node, n.Span)
+            and isinstance(node.first, n.Year)
+            and isinstance(node.last, n.Year)
         ):
             first, last = node.first.year, node.last.year
             if first is not None and last is not None and last > first:
@@ -467,7 +518,9 @@ class Parser:
                 found = strategy(self, i, out)
                 if found is not None:
                     item, i = found
-                    if item is not None:
+                    if isinstance(item, list):
+                        out.extend(item)
+                    elif item is not None:
                         out.append(item)
                     break
             else:
@@ -483,7 +536,7 @@ class Parser:
             if t.value == "-":
                 return Sep("-"), i + 1
             return None, i + 1
-        if t.kind == "abbr":
+        if t.kind in ("abbr", "topic"):
             return None, i + 1
         if t.is_kw("and"):
             return Sep("and"), i + 1
@@ -574,9 +627,14 @@ class Parser:
                 month_ref = WeekdayRef(ref.weekday, ref.nth, int(self.toks[j].value))
                 return EachWeekday(month_ref, "year"), j + 1
             return None
-        if t.kind == "weekday" and self.kind(i + 1, "keyword") and self.toks[i + 1].value in (
-            "current",
-            "next",
+        if (
+            t.kind == "weekday"
+            and self.kind(i + 1, "keyword")
+            and self.toks[i + 1].value
+            in (
+                "current",
+                "next",
+            )
         ):
             return WeekdayRef(int(t.value)), i + 1
         if t.kind == "weekday" and self.atom_weekday_date(i) is None:
@@ -606,13 +664,15 @@ class Parser:
         j += 1
         month_index: int | None = None
         after = 0
+        per: str | None = None
         nxt = self.at(j)
         if nxt is not None and nxt.kind == "ordinal" and self.unit(j + 1, "month"):
             month_index, j = int(nxt.value), j + 2
         elif self.unit(j, "month"):
-            j += 1
+            j, per = j + 1, "month"
         # «последнего месяца квартала»: the month is counted inside the unit named after it.
         if month_index is not None and self.unit(j, "quarter", "half", "year"):
+            per = str(self.toks[j].value)
             j += 1
         elif month_index is not None and (
             self.punct(j, ",") or (self.at(j) is not None and self.at(j).kind == MARKER)  # type: ignore[union-attr]
@@ -620,7 +680,9 @@ class Parser:
             after, month_index = month_index, None
         elif month_index is None and (self.punct(j, ",") or self.kind(j, MARKER)):
             after = 1 if self.unit(j - 1, "month") else 0
-        return DayOf(int(t.value), working, month_index, after), j
+        if after:
+            per = None  # the unit is the reported one, named after «следующего за отчетным»
+        return DayOf(int(t.value), working, month_index, after, per), j
 
     def c_until(self, i: int, out: list[Constituent]) -> tuple[Constituent | None, int] | None:
         j, mode = i, ""
@@ -636,9 +698,13 @@ class Parser:
             return None
         # «до 15 рабочих дней с даты окончания отчетного года»
         t = self.at(j)
-        if t is not None and t.kind == NUM and self.kw(j + 1, "working") and self.unit(
-            j + 2, "day"
-        ) and self.kind(j + 3, MARKER):
+        if (
+            t is not None
+            and t.kind == NUM
+            and self.kw(j + 1, "working")
+            and self.unit(j + 2, "day")
+            and self.kind(j + 3, MARKER)
+        ):
             return WorkdaysAfter(int(t.value)), j + 3
         found_day = self.day_of(j)
         if found_day is not None:
@@ -677,12 +743,20 @@ class Parser:
             return None
         j += 1
         # «в течение первых 5 рабочих дней года, следующего за отчетным»
-        if self.kind(j, "ordinal") and self.toks[j].value == 1:
+        first = self.kind(j, "ordinal") and self.toks[j].value == 1
+        if first:
             j += 1
+        reported = any(
+            t.kind == MARKER and t.value == "report" for t in self.toks[j:]
+        )
         t = self.at(j)
-        if t is not None and t.kind in (NUM, "cardinal") and self.unit(j + 1 + self.kw(j + 1, "working"), "day", "week", "month"):
+        if (
+            t is not None
+            and t.kind in (NUM, "cardinal")
+            and self.unit(j + 1 + self.kw(j + 1, "working"), "day", "week", "month")
+        ):
             k = j + 1
-            if self.kw(k, "working"):
+            if self.kw(k, "working") and (first or reported):
                 k += 1
                 return WorkdaysAfter(int(t.value)), k + 1
             # «в течение 3 дней …» counts from an event the phrase does not date.
@@ -708,7 +782,9 @@ class Parser:
         days = count if self.toks[j].value == "day" else 0
         months = count if self.toks[j].value == "month" else 0
         j += 1
-        if not (self.kw(j, "until") and self.kind(j + 1, "part") and self.toks[j + 1].value == "end"):
+        if not (
+            self.kw(j, "until") and self.kind(j + 1, "part") and self.toks[j + 1].value == "end"
+        ):
             return None
         j += 2
         if self.kw(j, "current"):
@@ -721,7 +797,7 @@ class Parser:
         found = self.te_span(i)
         if found is None:
             found = self.bare_day(i)
-            if found is None or not (self.punct(found[1], ",") or self.kw(found[1], "and")):
+            if found is None or not (self.punct(found[1], ",") or self.kw(found[1], "and", "or")):
                 return None
         return Time(found[0], self.toks[i].paren), found[1]
 
@@ -734,9 +810,8 @@ class Parser:
             return None, i + 1
         return None
 
-    CLAUSES: tuple[
-        Callable[[Parser, int, list[Constituent]], tuple[Constituent | None, int] | None], ...
-    ] = (
+    CLAUSES: tuple[Callable[[Parser, int, list[Constituent]], _Found], ...] = (
+        c_quarters,
         c_punct,
         c_marker,
         c_freq,

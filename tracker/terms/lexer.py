@@ -23,7 +23,7 @@ MARKER = "marker"
 _DASHES = str.maketrans(
     {c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"}
     | {"ё": "е", "Ё": "Е", "\u00a0": " ", "\u202f": " ", "\t": " ", "\n": " ", "\r": " "}
-    | {c: " " for c in "«»\"“”„*_"}
+    | {c: " " for c in '«»"“”„*_'}
 )
 
 _RAW = re.compile(
@@ -31,7 +31,7 @@ _RAW = re.compile(
     (?P<iso>\d{4}-\d{2}-\d{2})(?!\d)
     | (?P<clock>\d{1,2}:\d{2})(?!\d)
     | (?P<date>(?P<d>\d{1,2})\s?\.\s?(?P<m>\d{1,2})(?:\s?\.\s?(?P<y>\d{4}|\d{2})(?![\d.]\d))?)\.?(?!\d)
-    | (?P<num>(?P<n>\d+)(?:-?(?P<suf>ого|го|ый|ий|ой|й|ое|е|ая|я|ую|ом|м))?)(?![а-яa-z\d])
+    | (?P<num>(?P<n>\d+)(?:-?(?P<suf>ого|го|ый|ий|ой|й|ое|е|ая|я|ую|ом|м)(?![а-яa-z]))?)(?!\d)
     | (?P<word>[а-яa-z]+)
     | (?P<punct>[,;\-()/.:+])
     """,
@@ -187,7 +187,9 @@ def tokenize(text: str) -> Lexed:
                 )
             )
         elif group == "word":
-            raw.append(Token(WORD, match.group("word"), surface, upper=surface.isupper(), paren=depth))
+            raw.append(
+                Token(WORD, match.group("word"), surface, upper=surface.isupper(), paren=depth)
+            )
         else:
             char = match.group("punct")
             if char == "(":

@@ -66,6 +66,13 @@ def make_date(year: int, month: int, day: int) -> date:
         ) from None
 
 
+def check_day(day: int, month: int) -> None:
+    """Refuse a day that no year has («32 августа», «30 февраля»)."""
+    if not 1 <= month <= 12 or not 1 <= day <= calendar.monthrange(2000, month)[1]:
+        month_name = MONTHS_GEN[month] if 1 <= month <= 12 else f"{month}-го месяца"
+        raise PhraseError(f"нет такой даты: {day} {month_name}", part=f"{day} {month_name}")
+
+
 @dataclass(frozen=True, slots=True)
 class Day:
     day: int
@@ -95,6 +102,7 @@ class Half:
 @dataclass(frozen=True, slots=True)
 class Year:
     year: int | None = None
+    current: bool = False  # «текущий год»: the period's first year in a once-phrase
 
 
 @dataclass(frozen=True, slots=True)
@@ -256,6 +264,8 @@ def describe(node: Node) -> str:
     if isinstance(node, Academic):
         return f"{node.first}–{node.last} учебный год"
     if isinstance(node, Season):
+        if node.season == "winter" and node.year is not None:
+            return f"зима {node.year}–{node.year + 1} гг."
         return f"{SEASON_NAMES[node.season]}{_year_suffix(node.year)}"
     if isinstance(node, Part):
         label = {

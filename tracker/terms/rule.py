@@ -31,7 +31,11 @@ def _item(item: object) -> str:
     from tracker.terms import grammar as g
 
     if isinstance(item, g.Until):
-        return ("не позднее " if item.mode == "notlater" else "до ") + _target(item.target)
+        target = item.target
+        if isinstance(target, n.Part) and target.part in ("start", "end"):
+            edge = "к началу" if target.part == "start" else "до конца"
+            return f"{edge}: {n.describe(target.of)}"
+        return ("не позднее " if item.mode == "notlater" else "до ") + _target(target)
     if isinstance(item, g.From):
         return f"с {n.describe(item.node)} до конца периода"
     if isinstance(item, g.BeforeEnd):
@@ -57,8 +61,15 @@ def _target(target: object) -> str:
             where = f" {target.after_unit}-го месяца после отчётного периода"
         return f"{target.day}-го {kind}{where}"
     if isinstance(target, g.WeekdayRef):
-        return ("понедельника", "вторника", "среды", "четверга", "пятницы", "субботы",
-                "воскресенья")[target.weekday]
+        return (
+            "понедельника",
+            "вторника",
+            "среды",
+            "четверга",
+            "пятницы",
+            "субботы",
+            "воскресенья",
+        )[target.weekday]
     return n.describe(target)  # type: ignore[arg-type]
 
 
