@@ -42,7 +42,7 @@ class WorkCalendar:
             import holidays
 
             days_off = holidays.country_holidays("RU", years=year)
-            workdays = getattr(days_off, "weekend_workdays", set())
+            workdays: set[date] = getattr(days_off, "weekend_workdays", set())
             cached = (
                 frozenset(d for d in days_off if d.year == year),
                 frozenset(d for d in workdays if d.year == year),

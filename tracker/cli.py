@@ -38,7 +38,7 @@ def reports_errors(func: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
-class PeriodType(click.ParamType):
+class PeriodType(click.ParamType):  # type: ignore[type-arg]
     name = "START:END"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
@@ -130,7 +130,10 @@ def parse_command(period: Period, jsonl: str | None, phrase: str | None) -> None
             out.write("\n")
         return
     if phrase is None:
-        raise UsageError("no phrase given", hint='try: tracker parse --period 2022-01-01:2024-12-31 "IV квартал 2022 г."')
+        raise UsageError(
+            "no phrase given",
+            hint='try: tracker parse --period 2022-01-01:2024-12-31 "IV квартал 2022 г."',
+        )
     result = expand(phrase, period)
     click.echo(_format_human(result))
     if result.kind is Kind.ERROR:

@@ -14,7 +14,7 @@ from tracker.calendar import WorkCalendar, russian_calendar
 from tracker.errors import PhraseError
 from tracker.terms import grammar as g
 from tracker.terms import nodes as n
-from tracker.terms.lexer import tokenize
+from tracker.terms.lexer import Token, tokenize
 from tracker.terms.model import Expansion, Kind, Period, Window
 from tracker.terms.rule import describe_fixed, describe_rule
 
@@ -108,11 +108,9 @@ class _Reader:
             return self.continuous(durings)
         return self.fixed(parts)
 
-    def check_unknown(self, unknown: list[object]) -> None:
-        from tracker.terms.lexer import Token
-
-        outside = [t for t in unknown if isinstance(t, Token) and t.paren == 0]
-        inside = [t for t in unknown if isinstance(t, Token) and t.paren > 0]
+    def check_unknown(self, unknown: list[Token]) -> None:
+        outside = [t for t in unknown if t.paren == 0]
+        inside = [t for t in unknown if t.paren > 0]
         if outside:
             words = " ".join(t.text for t in outside[:4])
             raise PhraseError(f"не понято: «{words}»", part=words)
@@ -140,7 +138,9 @@ class _Reader:
         if not groups:
             raise PhraseError("срок не найден в тексте")
         if _glued(parts):
-            self.warnings.append("несколько сроков подряд без разделителя: возможно, склеены строки")
+            self.warnings.append(
+                "несколько сроков подряд без разделителя: возможно, склеены строки"
+            )
         flat = _propagate([item for group in groups for item in group], self.warnings)
         # Put the propagated items back into their «или» groups.
         regrouped: list[list[_Item]] = []
@@ -270,9 +270,7 @@ def _items(parts: list[g.Constituent]) -> list[list[_Item]]:
                 join_next = True
             continue
         item: _Item | None = None
-        if isinstance(part, g.Time):
-            item = part.node
-        elif isinstance(part, g.During):
+        if isinstance(part, g.Time | g.During):
             item = part.node
         elif isinstance(part, g.Until | g.From | g.BeforeEnd):
             item = part
@@ -354,16 +352,16 @@ def _propagate(items: list[_Item], warnings: list[str]) -> list[_Item]:
                     break
             else:
                 raise PhraseError(f"не указан месяц для числа {node.day}", part=str(node.day))
-    years = [(_year_of(x)) for x in out]
+    years = [_year_of(x) for x in out]
     for i, item in enumerate(out):
-        node = _node_of(item)
-        if node is None or n.has_year(node):
+        yearless = _node_of(item)
+        if yearless is None or n.has_year(yearless):
             continue
-        later = next((y for y in years[i + 1 :] if y is not None), None)
-        earlier = next((y for y in reversed(years[:i]) if y is not None), None)
-        year = later if later is not None else earlier
+        after = next((y for y in years[i + 1 :] if y is not None), None)
+        before = next((y for y in reversed(years[:i]) if y is not None), None)
+        year = after if after is not None else before
         if year is not None:
-            out[i] = _fill(item, n.with_year(node, year))
+            out[i] = _fill(item, n.with_year(yearless, year))
     return out
 
 
@@ -636,9 +634,9 @@ class _Rule:
             for us, _ue in units:
                 if each.scope == "year" and us.month != ref.month:
                     continue
-                day = _nth_weekday(us.year, us.month, ref.weekday, ref.nth or 1)
-                if day is not None and self.period.start <= day <= self.period.end:
-                    windows.append(Window(start=day, due=day))
+                nth = _nth_weekday(us.year, us.month, ref.weekday, ref.nth or 1)
+                if nth is not None and self.period.start <= nth <= self.period.end:
+                    windows.append(Window(start=nth, due=nth))
         if not windows:
             raise PhraseError("правило не даёт ни одного срока в периоде дорожной карты")
         kind = Kind.RECURRING if len(windows) > 1 else Kind.ONCE

@@ -268,8 +268,9 @@ class Parser:
         found = self.atom_date(j) or self.atom_day_month(j)
         if found is None or not isinstance(found[0], n.Day):
             return None
-        node, end = found
-        return n.Day(node.day, node.month, node.year, weekday=int(t.value)), end
+        day, end = found
+        assert isinstance(day, n.Day)
+        return n.Day(day.day, day.month, day.year, weekday=int(t.value)), end
 
     def atom_date(self, i: int) -> tuple[n.Node, int] | None:
         t = self.at(i)
@@ -415,8 +416,10 @@ class Parser:
         if year is None:
             return None
         # «2022-2023 учебный год», «2022/2023 учебного года»
-        if self.punct(i + 1, "-", "/") and self.year_num(i + 2) is not None and self.kw(
-            i + 3, "academic"
+        if (
+            self.punct(i + 1, "-", "/")
+            and self.year_num(i + 2) is not None
+            and self.kw(i + 3, "academic")
         ):
             return self.academic(n.Span(n.Year(year), n.Year(self.year_num(i + 2))), i + 3)
         if self.kw(i + 1, "academic"):
@@ -475,14 +478,18 @@ class Parser:
                 if isinstance(node, n.Day) and node.month is None and isinstance(second[0], n.Day):
                     node = n.with_month(node, second[0].month or 0)
                 node, j = n.Span(node, second[0]), second[1]
-        elif isinstance(node, n.Year) and (j == i + 1) and self.year_num(j) is not None:
+        elif (
+            isinstance(node, n.Year)
+            and j == i + 1
+            and self.year_num(j) is not None
+            and self.plural_year_word(j + 1)
+        ):
             # «2009 2011 годы»: two years and a plural «годы» are a span whose dash was lost.
-            if self.plural_year_word(j + 1):
-                self.warnings.append(
-                    f"«{node.year} {self.toks[j].text}» понято как период {node.year}–"
-                    f"{self.toks[j].value} гг. (тире потеряно)"
-                )
-                node, j = n.Span(node, n.Year(int(self.toks[j].value))), self.skip_year_words(j + 1)
+            self.warnings.append(
+                f"«{node.year} {self.toks[j].text}» понято как период {node.year}–"
+                f"{self.toks[j].value} гг. (тире потеряно)"
+            )
+            node, j = n.Span(node, n.Year(int(self.toks[j].value))), self.skip_year_words(j + 1)
         if self.kw(j, "academic"):
             node, j = self.academic(node, j)
         if isinstance(node, n.Span) and isinstance(node.last, n.Year | n.Quarter | n.Half):
@@ -746,9 +753,7 @@ class Parser:
         first = self.kind(j, "ordinal") and self.toks[j].value == 1
         if first:
             j += 1
-        reported = any(
-            t.kind == MARKER and t.value == "report" for t in self.toks[j:]
-        )
+        reported = any(t.kind == MARKER and t.value == "report" for t in self.toks[j:])
         t = self.at(j)
         if (
             t is not None

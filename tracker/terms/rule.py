@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from tracker.terms import nodes as n
@@ -73,7 +74,7 @@ def _target(target: object) -> str:
     return n.describe(target)  # type: ignore[arg-type]
 
 
-def describe_fixed(groups: list[list[object]]) -> str:
+def describe_fixed(groups: Sequence[Sequence[object]]) -> str:
     """«IV квартал 2021 г.; IV квартал 2022 г.», alternatives joined by «или»."""
     return "; ".join(" или ".join(_item(item) for item in group) for group in groups)
 
@@ -103,7 +104,7 @@ def describe_rule(
     if before:
         parts.append(f"за {_amount(before[0])} до конца {UNIT_GEN[unit]}")
     if report:
-        tail = f"отчёт за каждый период после его окончания"
+        tail = "отчёт за каждый период после его окончания"
         if workdays is not None:
             tail += f", до {workdays.count}-го рабочего дня"
         elif untils:
