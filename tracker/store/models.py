@@ -1,0 +1,224 @@
+"""The store's tables (SQLModel): roadmaps, activities, occurrences, executors and history.
+
+What a schedule file says is *synced* into ``roadmap``, ``activity``, ``activity_executor`` and
+``occurrence``; what people do is *recorded* in ``occurrence.status`` with an append-only
+``status_change`` row per change and an ``extension`` row per перенос срока. Nothing is deleted:
+a removed activity or window gets ``archived_at``.
+
+``overdue`` is not a stored status: an open occurrence is overdue when its ``effective_due`` is
+before today in the roadmap's time zone (see :mod:`tracker.store.status`).
+
+Table names ``notification`` and ``outbox`` are left for the reminders (issue 5).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, CheckConstraint, Index, MetaData, UniqueConstraint
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import DateTime, TypeDecorator
+from sqlmodel import Field, SQLModel
+
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+metadata: MetaData = SQLModel.metadata
+
+
+class Status(StrEnum):
+    """Stored statuses; ``overdue`` is derived, never stored."""
+
+    PLANNED = "planned"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+OPEN_STATUSES: tuple[Status, ...] = (Status.PLANNED, Status.IN_PROGRESS)
+
+
+class OccurrenceKind(StrEnum):
+    WINDOW = "window"  # a window of a once/recurring deadline
+    CHECKIN = "checkin"  # a periodic check-in of a continuous activity
+
+
+class Event(StrEnum):
+    """What a history row records."""
+
+    STATUS = "status"  # a person changed the status
+    EXTENDED = "extended"  # перенос срока; old_due → new_due
+    DATES = "dates"  # sync: the schedule file moved the window; old_due → new_due
+    ARCHIVED = "archived"  # sync: the window left the schedule file
+    RESTORED = "restored"  # sync: it came back
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """An aware datetime stored as naive UTC, returned aware (UTC) on every database."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("tracker stores only aware datetimes")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if isinstance(value, str):  # pragma: no cover - SQLite without type detection
+            value = datetime.fromisoformat(value)
+        assert isinstance(value, datetime)
+        return value.replace(tzinfo=UTC)
+
+
+class Executor(SQLModel, table=True):
+    """A person or an organisation that does the work or coordinates it."""
+
+    __tablename__ = "executor"
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(unique=True, description="normalised name: the identity across syncs")
+    name: str
+    kind: str = Field(default="person", description="person | organisation")
+    role: str | None = None
+    timezone: str | None = None
+    aliases: list[str] = Field(default_factory=list, sa_type=JSON)
+    emails: list[str] = Field(default_factory=list, sa_type=JSON)
+    roadmaps: list[str] = Field(
+        default_factory=list, sa_type=JSON, description="slugs the names match in; [] = all"
+    )
+    coordinates: list[str] = Field(
+        default_factory=list, sa_type=JSON, description="slugs of roadmaps it coordinates"
+    )
+    archived_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+
+
+class Roadmap(SQLModel, table=True):
+    __tablename__ = "roadmap"
+
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(unique=True)
+    title: str
+    timezone: str
+    period_start: date | None = None
+    period_end: date | None = None
+    issuer: str | None = None
+    document_number: str | None = None
+    document_date: date | None = None
+    source: str | None = Field(default=None, description="the schedule file it was synced from")
+    fingerprint: str = Field(default="", description="hash of what the last sync wrote")
+    synced_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    archived_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+
+
+class RoadmapCoordinator(SQLModel, table=True):
+    __tablename__ = "roadmap_coordinator"
+
+    roadmap_id: int = Field(foreign_key="roadmap.id", primary_key=True)
+    executor_id: int = Field(foreign_key="executor.id", primary_key=True)
+    position: int = 0
+
+
+class Activity(SQLModel, table=True):
+    """One row of a roadmap's plan. ``key`` identifies it inside the roadmap across syncs."""
+
+    __tablename__ = "activity"
+    __table_args__ = (UniqueConstraint("roadmap_id", "key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    roadmap_id: int = Field(foreign_key="roadmap.id")
+    key: str
+    number: str
+    section: str | None = None
+    title: str
+    result: str | None = None
+    deadline: str = Field(description="the deadline phrase as written")
+    rule: str = Field(default="", description="the phrase's normal form")
+    kind: str = Field(description="once | recurring | continuous | unscheduled | error")
+    position: int = 0
+    source_row: int | None = None
+    fingerprint: str = ""
+    archived_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+
+
+class ActivityExecutor(SQLModel, table=True):
+    """Who does an activity: position 0 is the lead executor, the rest co-executors.
+
+    ``name`` is the responsible name as written. ``executor_id`` is the matching executor, or
+    the roadmap's coordinator standing in (``stand_in``) when the name matches nobody.
+    """
+
+    __tablename__ = "activity_executor"
+
+    activity_id: int = Field(foreign_key="activity.id", primary_key=True)
+    position: int = Field(primary_key=True)
+    name: str = ""
+    executor_id: int | None = Field(default=None, foreign_key="executor.id", index=True)
+    lead: bool = False
+    stand_in: bool = False
+
+
+class Occurrence(SQLModel, table=True):
+    """One window of an activity: ``start``…``due`` from the schedule, and what became of it.
+
+    ``extended_due`` is the latest перенос срока; ``effective_due`` is ``extended_due or due``
+    after the calendar's shift policy, and it is what "overdue" compares with today.
+    """
+
+    __tablename__ = "occurrence"
+    __table_args__ = (
+        CheckConstraint("status IN ('planned', 'in_progress', 'done', 'cancelled')", name="status"),
+        Index("ix_occurrence_status_effective_due", "status", "effective_due"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    activity_id: int = Field(foreign_key="activity.id", index=True)
+    kind: str = OccurrenceKind.WINDOW.value
+    start: date | None = None
+    due: date
+    extended_due: date | None = None
+    effective_due: date
+    status: str = Status.PLANNED.value
+    completed_on: date | None = None
+    archived_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+
+
+class StatusChange(SQLModel, table=True):
+    """Append-only history: who, when, from, to and why (database triggers refuse changes)."""
+
+    __tablename__ = "status_change"
+
+    id: int | None = Field(default=None, primary_key=True)
+    occurrence_id: int = Field(foreign_key="occurrence.id", index=True)
+    at: datetime = Field(sa_type=UtcDateTime)
+    actor: str
+    event: str
+    from_status: str | None = None
+    to_status: str | None = None
+    old_due: date | None = None
+    new_due: date | None = None
+    comment: str | None = None
+
+
+class Extension(SQLModel, table=True):
+    """Перенос срока: the due before, the new due, who approved it and why."""
+
+    __tablename__ = "extension"
+
+    id: int | None = Field(default=None, primary_key=True)
+    occurrence_id: int = Field(foreign_key="occurrence.id", index=True)
+    original_due: date
+    new_due: date
+    approved_by: str
+    reason: str
+    at: datetime = Field(sa_type=UtcDateTime)
