@@ -14,7 +14,7 @@ class Activity:
 
     ``deadline`` is the phrase exactly as written. ``expansion`` is what the phrase language
     made of it. ``override_phrase`` / ``override_windows`` are where an admin corrects it in
-    the schedule file; :meth:`effective` applies them.
+    the schedule file; :attr:`effective_phrase`, :attr:`kind` and :attr:`windows` apply them.
     """
 
     number: str
@@ -27,6 +27,13 @@ class Activity:
     override_phrase: str | None = None
     override_windows: list[Window] | None = None
     source_row: int | None = None
+    notes: list[str] = field(default_factory=list)
+    """Remarks the importer made about the row (cells that did not line up, a missing number)."""
+
+    @property
+    def effective_phrase(self) -> str:
+        """The phrase the windows come from: the admin's ``override_phrase``, else the deadline."""
+        return self.override_phrase if self.override_phrase is not None else self.deadline
 
     @property
     def key(self) -> str:
@@ -59,6 +66,9 @@ class Roadmap:
     document_date: date | None = None
     coordinators: list[str] = field(default_factory=list)
     sections: list[str] = field(default_factory=list)
+    """Section keys in order, as activities name them: the label («I», «2»), else the heading."""
+    section_titles: dict[str, str] = field(default_factory=dict)
+    """Section key → its heading as written («Организационно-координационные мероприятия»)."""
     activities: list[Activity] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     source: str | None = None
