@@ -1,0 +1,375 @@
+"""What is due, overdue and done: the query behind `tracker status` and the digests.
+
+``overdue`` is derived here, never stored: an open occurrence (planned or in progress) is
+overdue when its effective due is before *today in its roadmap's time zone*. ``now`` (or a
+pinned ``today``) is a parameter; nothing here reads the clock.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import ColumnElement, Engine, and_, case, exists, literal, or_, select
+
+from tracker.errors import InputError
+from tracker.store.executors import normalize
+from tracker.store.models import (
+    OPEN_STATUSES,
+    Activity,
+    ActivityExecutor,
+    Executor,
+    Occurrence,
+    Status,
+)
+from tracker.store.models import Roadmap as RoadmapRow
+
+A = Activity.__table__  # type: ignore[attr-defined]
+AE = ActivityExecutor.__table__  # type: ignore[attr-defined]
+EX = Executor.__table__  # type: ignore[attr-defined]
+OC = Occurrence.__table__  # type: ignore[attr-defined]
+RM = RoadmapRow.__table__  # type: ignore[attr-defined]
+
+OPEN = [status.value for status in OPEN_STATUSES]
+
+
+class State(StrEnum):
+    """What `tracker status --state` selects."""
+
+    OVERDUE = "overdue"
+    DUE_SOON = "due-soon"
+    OPEN = "open"
+    DONE = "done"
+    CANCELLED = "cancelled"
+    NEEDS_DATES = "needs-dates"
+    ALL = "all"
+
+
+#: Labels of the derived state of a row, for people.
+LABELS = {
+    "overdue": "просрочено",
+    "due-soon": "скоро срок",
+    "planned": "запланировано",
+    "in_progress": "в работе",
+    "done": "выполнено",
+    "cancelled": "отменено",
+    "needs-dates": "нужны сроки",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class StatusQuery:
+    now: datetime
+    state: State = State.OPEN
+    roadmap: str | None = None
+    executor: str | None = None
+    before: date | None = None
+    after: date | None = None
+    today: date | None = None  # pins "today" for every roadmap instead of ``now``
+    due_soon_days: int = 14
+
+
+@dataclass(frozen=True, slots=True)
+class StatusRow:
+    roadmap: str
+    key: str
+    title: str
+    section: str | None
+    activity_kind: str
+    occurrence_id: int | None
+    occurrence_kind: str | None
+    start: date | None
+    due: date | None
+    extended_due: date | None
+    effective_due: date | None
+    status: str | None
+    completed_on: date | None
+    state: str
+    today: date
+    activity_id: int = field(default=0, compare=False, repr=False)
+    executors: tuple[str, ...] = field(default=())
+
+    @property
+    def ref(self) -> str:
+        return f"{self.roadmap}:{self.key}"
+
+    @property
+    def days_late(self) -> int | None:
+        """Days past the effective due: overdue now, or when done late."""
+        if self.effective_due is None:
+            return None
+        if self.state == "overdue":
+            return (self.today - self.effective_due).days
+        if self.completed_on and self.completed_on > self.effective_due:
+            return (self.completed_on - self.effective_due).days
+        return None
+
+    def to_json(self) -> dict[str, Any]:
+        """The row for JSON and CSV; its keys are :data:`FIELDS`, in that order."""
+
+        def iso(day: date | None) -> str | None:
+            return day.isoformat() if day else None
+
+        return {
+            "ref": self.ref,
+            "roadmap": self.roadmap,
+            "number": self.key,
+            "section": self.section,
+            "title": self.title,
+            "kind": self.activity_kind,
+            "occurrence": self.occurrence_id,
+            "checkin": self.occurrence_kind == "checkin",
+            "start": iso(self.start),
+            "due": iso(self.due),
+            "extended_due": iso(self.extended_due),
+            "effective_due": iso(self.effective_due),
+            "status": self.status,
+            "state": self.state,
+            "completed_on": iso(self.completed_on),
+            "days_late": self.days_late,
+            "executors": list(self.executors),
+        }
+
+
+FIELDS = (
+    "ref", "roadmap", "number", "section", "title", "kind", "occurrence", "checkin", "start",
+    "due", "extended_due", "effective_due", "status", "state", "completed_on", "days_late",
+    "executors",
+)  # fmt: skip
+
+
+def todays(engine: Engine, now: datetime) -> dict[str, date]:
+    """Today in each time zone the roadmaps use."""
+    with engine.connect() as conn:
+        zones = conn.execute(select(RM.c.timezone).distinct()).scalars().all()
+    return {zone: now.astimezone(ZoneInfo(zone)).date() for zone in zones}
+
+
+def _by_zone(days: dict[str, date], fallback: date) -> ColumnElement[Any]:
+    if not days:
+        return literal(fallback)
+    return case(days, value=RM.c.timezone, else_=literal(fallback))
+
+
+def executor_ids(engine: Engine, name: str) -> list[int]:
+    """Executors a ``--executor`` value means: exact name or alias, else a part of the name."""
+    wanted = normalize(name)
+    with engine.connect() as conn:
+        rows = conn.execute(select(EX.c.id, EX.c.key, EX.c.aliases)).all()
+    exact = [r.id for r in rows if r.key == wanted or wanted in map(normalize, r.aliases)]
+    if exact:
+        return exact
+    partial = [r.id for r in rows if wanted in r.key]
+    if not partial:
+        raise InputError(f"no executor matches {name!r}")
+    return partial
+
+
+def _today_of(row: Any, days: dict[str, date], query: StatusQuery) -> date:
+    if query.today is not None:
+        return query.today
+    return days.get(row.timezone) or query.now.astimezone(ZoneInfo(row.timezone)).date()
+
+
+def derive_state(status: str, effective_due: date, today: date, due_soon_days: int) -> str:
+    """The state a person sees: overdue and due-soon are derived from dates."""
+    if status in OPEN:
+        if effective_due < today:
+            return "overdue"
+        if effective_due <= today + timedelta(days=due_soon_days):
+            return "due-soon"
+    return status
+
+
+def _occurrence_filter(query: StatusQuery, days: dict[str, date]) -> list[ColumnElement[bool]]:
+    if query.today is not None:
+        today: ColumnElement[Any] = literal(query.today)
+        horizon: ColumnElement[Any] = literal(query.today + timedelta(days=query.due_soon_days))
+        latest = query.today
+    else:
+        fallback = query.now.date()
+        today = _by_zone(days, fallback)
+        soon = {zone: day + timedelta(days=query.due_soon_days) for zone, day in days.items()}
+        horizon = _by_zone(soon, fallback + timedelta(days=query.due_soon_days))
+        latest = max([*days.values(), fallback])
+    state = query.state
+    if state is State.OVERDUE:
+        # the plain bound lets the (status, effective_due) index narrow the scan
+        return [
+            OC.c.status.in_(OPEN),
+            OC.c.effective_due <= latest,
+            OC.c.effective_due < today,
+        ]
+    if state is State.DUE_SOON:
+        return [OC.c.status.in_(OPEN), OC.c.effective_due >= today, OC.c.effective_due <= horizon]
+    if state is State.OPEN:
+        return [OC.c.status.in_(OPEN)]
+    if state is State.DONE:
+        return [OC.c.status == Status.DONE.value]
+    if state is State.CANCELLED:
+        return [OC.c.status == Status.CANCELLED.value]
+    return []
+
+
+def _common_filters(engine: Engine, query: StatusQuery) -> list[ColumnElement[bool]]:
+    filters: list[ColumnElement[bool]] = [A.c.archived_at.is_(None), RM.c.archived_at.is_(None)]
+    if query.roadmap is not None:
+        with engine.connect() as conn:
+            found = conn.execute(select(RM.c.id).where(RM.c.slug == query.roadmap)).first()
+        if found is None:
+            raise InputError(f"no roadmap {query.roadmap!r}", hint="see `tracker status`")
+        filters.append(A.c.roadmap_id == found.id)
+    if query.executor is not None:
+        ids = executor_ids(engine, query.executor)
+        filters.append(A.c.id.in_(select(AE.c.activity_id).where(AE.c.executor_id.in_(ids))))
+    return filters
+
+
+def status_rows(engine: Engine, query: StatusQuery) -> list[StatusRow]:
+    """Rows for `tracker status`, ordered by effective due, roadmap and activity."""
+    days = todays(engine, query.now) if query.today is None else {}
+    common = _common_filters(engine, query)
+    rows: list[StatusRow] = []
+    if query.state is not State.NEEDS_DATES:
+        rows += _occurrence_rows(engine, query, days, common)
+    if query.state in (State.NEEDS_DATES, State.ALL):
+        rows += _needs_dates_rows(engine, query, days, common)
+    return _with_executors(engine, rows)
+
+
+def _occurrence_rows(
+    engine: Engine, query: StatusQuery, days: dict[str, date], common: list[ColumnElement[bool]]
+) -> list[StatusRow]:
+    filters = [*common, OC.c.archived_at.is_(None), *_occurrence_filter(query, days)]
+    if query.before is not None:
+        filters.append(OC.c.effective_due <= query.before)
+    if query.after is not None:
+        filters.append(OC.c.effective_due >= query.after)
+    statement = (
+        select(
+            RM.c.slug,
+            RM.c.timezone,
+            A.c.id.label("activity_id"),
+            A.c.key,
+            A.c.title,
+            A.c.section,
+            A.c.kind,
+            OC.c.id,
+            OC.c.kind.label("occurrence_kind"),
+            OC.c.start,
+            OC.c.due,
+            OC.c.extended_due,
+            OC.c.effective_due,
+            OC.c.status,
+            OC.c.completed_on,
+        )
+        .select_from(OC.join(A, OC.c.activity_id == A.c.id).join(RM, A.c.roadmap_id == RM.c.id))
+        .where(and_(*filters))
+        .order_by(OC.c.effective_due, RM.c.slug, A.c.position, OC.c.id)
+    )
+    out: list[StatusRow] = []
+    with engine.connect() as conn:
+        for row in conn.execute(statement):
+            today = _today_of(row, days, query)
+            out.append(
+                StatusRow(
+                    roadmap=row.slug,
+                    key=row.key,
+                    title=row.title,
+                    section=row.section,
+                    activity_kind=row.kind,
+                    occurrence_id=row.id,
+                    occurrence_kind=row.occurrence_kind,
+                    start=row.start,
+                    due=row.due,
+                    extended_due=row.extended_due,
+                    effective_due=row.effective_due,
+                    status=row.status,
+                    completed_on=row.completed_on,
+                    state=derive_state(row.status, row.effective_due, today, query.due_soon_days),
+                    today=today,
+                    activity_id=row.activity_id,
+                )
+            )
+    return out
+
+
+def _needs_dates_rows(
+    engine: Engine, query: StatusQuery, days: dict[str, date], common: list[ColumnElement[bool]]
+) -> list[StatusRow]:
+    has_window = exists(
+        select(OC.c.id).where(OC.c.activity_id == A.c.id, OC.c.archived_at.is_(None))
+    )
+    statement = (
+        select(
+            RM.c.slug,
+            RM.c.timezone,
+            A.c.id.label("activity_id"),
+            A.c.key,
+            A.c.title,
+            A.c.section,
+            A.c.kind,
+        )
+        .select_from(A.join(RM, A.c.roadmap_id == RM.c.id))
+        .where(and_(*common), or_(A.c.kind.in_(("unscheduled", "error")), ~has_window))
+        .order_by(RM.c.slug, A.c.position)
+    )
+    with engine.connect() as conn:
+        return [
+            StatusRow(
+                roadmap=row.slug,
+                key=row.key,
+                title=row.title,
+                section=row.section,
+                activity_kind=row.kind,
+                occurrence_id=None,
+                occurrence_kind=None,
+                start=None,
+                due=None,
+                extended_due=None,
+                effective_due=None,
+                status=None,
+                completed_on=None,
+                state="needs-dates",
+                today=_today_of(row, days, query),
+                activity_id=row.activity_id,
+            )
+            for row in conn.execute(statement)
+        ]
+
+
+def executor_labels(engine: Engine, activity_ids: Sequence[int]) -> dict[int, tuple[str, ...]]:
+    """Activity id → who does it, lead first; a stand-in says for whom it stands."""
+    wanted = sorted(set(activity_ids))
+    labels: dict[int, list[str]] = defaultdict(list)
+    statement = (
+        select(AE.c.activity_id, AE.c.name, AE.c.stand_in, EX.c.name.label("executor"))
+        .select_from(AE.outerjoin(EX, AE.c.executor_id == EX.c.id))
+        .order_by(AE.c.activity_id, AE.c.position)
+    )
+    with engine.connect() as conn:
+        for index in range(0, len(wanted), 500):
+            chunk = wanted[index : index + 500]
+            for row in conn.execute(statement.where(AE.c.activity_id.in_(chunk))):
+                labels[row.activity_id].append(_label(row.name, row.executor, row.stand_in))
+    return {key: tuple(names) for key, names in labels.items()}
+
+
+def _label(name: str, executor: str | None, stand_in: bool) -> str:
+    if executor is None:
+        return name or "—"
+    if stand_in:
+        return f"{executor} (вместо «{name}»)" if name else f"{executor} (координатор)"
+    return executor
+
+
+def _with_executors(engine: Engine, rows: list[StatusRow]) -> list[StatusRow]:
+    if not rows:
+        return rows
+    labels = executor_labels(engine, [row.activity_id for row in rows])
+    return [replace(row, executors=labels.get(row.activity_id, ())) for row in rows]
