@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from tracker.terms import nodes as n
 from tracker.terms.lexer import DATE, MARKER, NUM, PUNCT, Token
@@ -520,8 +521,11 @@ class Parser:
     def parse(self) -> list[Constituent]:
         out: list[Constituent] = []
         i = 0
+        dispatch = _dispatch()
         while i < len(self.toks):
-            for strategy in self.CLAUSES:
+            t = self.toks[i]
+            strategies = dispatch.get((t.kind, t.value) if t.kind == "keyword" else t.kind, ())
+            for strategy in strategies:
                 found = strategy(self, i, out)
                 if found is not None:
                     item, i = found
@@ -829,6 +833,36 @@ class Parser:
         c_time,
         c_skip,
     )
+
+
+# Which clause strategies can start at a token of each kind (keywords by their name); the
+# order inside each tuple is the order of Parser.CLAUSES.
+_STARTS: dict[str, tuple[str, ...]] = {
+    "c_quarters": ("roman", "ordinal", NUM),
+    "c_punct": (PUNCT, "abbr", "topic", "keyword:and", "keyword:or"),
+    "c_marker": (MARKER,),
+    "c_freq": ("freq", NUM, "cardinal", "keyword:times"),
+    "c_weekday": ("keyword:to", "keyword:each", "ordinal", "weekday"),
+    "c_each": ("keyword:each", "keyword:current", "keyword:report"),
+    "c_until": ("keyword:not", "keyword:in", "keyword:until", "keyword:by"),
+    "c_from": ("keyword:starting", "keyword:from"),
+    "c_during": ("keyword:in", "keyword:during"),
+    "c_before_end": ("keyword:over",),
+    "c_time": (DATE, NUM, "tens", "ordinal", "month", "roman", "part", "season", "weekday",
+               "keyword:current"),
+    "c_skip": ("keyword:in", "keyword:to", "keyword:deadline", "keyword:period",
+               "keyword:during", "keyword:date", "unit"),
+}
+
+
+@lru_cache(maxsize=1)
+def _dispatch() -> dict[object, tuple[Callable[[Parser, int, list[Constituent]], _Found], ...]]:
+    table: dict[object, list[Callable[[Parser, int, list[Constituent]], _Found]]] = {}
+    for strategy in Parser.CLAUSES:
+        for start in _STARTS[strategy.__name__]:
+            key: object = tuple(start.split(":")) if ":" in start else start
+            table.setdefault(key, []).append(strategy)
+    return {key: tuple(value) for key, value in table.items()}
 
 
 def parse(tokens: list[Token]) -> tuple[list[Constituent], list[str]]:

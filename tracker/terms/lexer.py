@@ -11,7 +11,7 @@ import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
-from typing import Any
+from typing import Any, NamedTuple
 
 # Token kinds produced here and read by the grammar.
 NUM = "num"
@@ -40,8 +40,7 @@ _RAW = re.compile(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
     """One lexical unit. ``kind`` is a lexicon category or a shape (num, date, punct, word)."""
 
     kind: str
@@ -57,6 +56,9 @@ class Token:
 
     def is_punct(self, *chars: str) -> bool:
         return self.kind == PUNCT and self.value in chars
+
+
+_NONE: list[tuple[tuple[str, ...], str]] = []
 
 
 @dataclass(slots=True)

@@ -167,6 +167,10 @@ def with_year(node: Node, year: int) -> Node:
         return replace(node, first=with_year(node.first, year), last=with_year(node.last, year))
     if isinstance(node, Academic) or node.year is not None:
         return node
+    if isinstance(node, Day):
+        return Day(node.day, node.month, year, node.weekday)
+    if isinstance(node, Month):
+        return Month(node.month, year)
     return replace(node, year=year)
 
 

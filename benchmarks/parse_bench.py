@@ -1,0 +1,148 @@
+"""Phrase-language throughput against dateparser, measured in the same run.
+
+    python benchmarks/parse_bench.py [--count 20000]
+
+Reads the same generated distinct phrases three ways: through the Python API
+(``tracker.terms.expand``), through ``tracker parse --jsonl`` as a whole process (start-up
+included), and through ``dateparser.parse(text, languages=["ru"])``. Prints throughputs, the
+ratios, and the share of the seed gold (tests/fixtures/seed-terms.jsonl) each reads right.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import subprocess
+import sys
+import tempfile
+import time
+import warnings
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tracker.terms import Kind, Period, expand  # noqa: E402
+
+PERIOD = Period(date(2022, 1, 1), date(2024, 12, 31))
+GEN = ["января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября",
+       "октября", "ноября", "декабря"]
+NOM = ["январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь",
+       "октябрь", "ноябрь", "декабрь"]
+PREP = ["январе", "феврале", "марте", "апреле", "мае", "июне", "июле", "августе", "сентябре",
+        "октябре", "ноябре", "декабре"]
+ROMAN = ["I", "II", "III", "IV"]
+DASHES = ["-", "–", "—", " - ", " – "]
+SUFFIX = [" г.", " года", "", " г", " год"]
+
+
+def phrases(count: int, seed: int = 7) -> list[str]:
+    """``count`` distinct phrases in the shapes real roadmaps use."""
+    rng = random.Random(seed)
+    templates = [
+        lambda: f"{rng.randint(1, 28)} {GEN[rng.randrange(12)]} {rng.randint(2015, 2035)}"
+        f"{rng.choice(SUFFIX)}",
+        lambda: f"до {rng.randint(1, 28):02}.{rng.randint(1, 12):02}.{rng.randint(2015, 2035)}"
+        f"{rng.choice(SUFFIX)}",
+        lambda: f"{NOM[rng.randrange(12)].capitalize()} {rng.randint(2015, 2035)}{rng.choice(SUFFIX)}",
+        lambda: f"{rng.choice(ROMAN)} квартал {rng.randint(2015, 2035)}{rng.choice(SUFFIX)}",
+        lambda: f"{NOM[rng.randrange(6)]}{rng.choice(DASHES)}{NOM[rng.randrange(6, 12)]} "
+        f"{rng.randint(2015, 2035)}{rng.choice(SUFFIX)}",
+        lambda: f"не позднее {rng.randint(1, 28)} {GEN[rng.randrange(12)]} "
+        f"{rng.randint(2015, 2035)}{rng.choice(SUFFIX)}",
+        lambda: f"с {rng.randint(1, 14)} по {rng.randint(15, 28)} {GEN[rng.randrange(12)]} "
+        f"{rng.randint(2015, 2035)}{rng.choice(SUFFIX)}",
+        lambda: f"Ежегодно в {PREP[rng.randrange(12)]} и {PREP[rng.randrange(12)]} "
+        f"{rng.choice(['', 'в течение периода реализации'])} {rng.randint(1, 9) * ' '}".strip(),
+        lambda: f"{rng.randint(2015, 2030)}{rng.choice(DASHES)}{rng.randint(2031, 2035)} годы",
+        lambda: f"{rng.randint(1, 28)}.{rng.randint(1, 12):02}.{rng.randint(2015, 2035)}",
+    ]
+    seen: set[str] = set()
+    out: list[str] = []
+    while len(out) < count:
+        text = rng.choice(templates)()
+        if text not in seen:
+            seen.add(text)
+            out.append(text)
+    return out
+
+
+def gold() -> list[dict[str, object]]:
+    path = ROOT / "tests" / "fixtures" / "seed-terms.jsonl"
+    return [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
+
+
+def tracker_right(case: dict[str, object]) -> bool:
+    start, end = (date.fromisoformat(x) for x in case["period"])  # type: ignore[union-attr]
+    result = expand(str(case["text"]), Period(start, end))
+    windows = [[w["start"], w["due"]] for w in result.to_json()["windows"]]
+    return result.kind.value == case["kind"] and windows == case["windows"]
+
+
+def dateparser_right(case: dict[str, object], parse: object) -> bool:
+    """Right when the gold is one window and dateparser's date falls inside it."""
+    windows = case["windows"]
+    if case["kind"] == Kind.UNSCHEDULED.value:
+        return parse(str(case["text"]), languages=["ru"]) is None  # type: ignore[operator]
+    if not isinstance(windows, list) or len(windows) != 1:
+        return False
+    got = parse(str(case["text"]), languages=["ru"])  # type: ignore[operator]
+    if got is None:
+        return False
+    start, due = windows[0]
+    day = got.date().isoformat()
+    return (start or due) <= day <= due
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=20_000)
+    args = parser.parse_args()
+    texts = phrases(args.count)
+    print(f"{len(texts)} distinct phrases, period {PERIOD}")
+
+    started = time.perf_counter()
+    kinds = [expand(t, PERIOD).kind for t in texts]
+    api = time.perf_counter() - started
+    errors = sum(k is Kind.ERROR for k in kinds)
+
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False, encoding="utf-8") as f:
+        f.write("\n".join(texts) + "\n")
+        path = f.name
+    started = time.perf_counter()
+    run = subprocess.run(
+        [sys.executable, "-m", "tracker", "parse", "--period", str(PERIOD), "--jsonl", path],
+        capture_output=True, check=True,
+    )
+    process = time.perf_counter() - started
+    lines = run.stdout.decode("utf-8").count("\n")
+    Path(path).unlink()
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import dateparser
+
+        dateparser.parse("1 мая 2022", languages=["ru"])  # load its language data first
+        started = time.perf_counter()
+        for text in texts:
+            dateparser.parse(text, languages=["ru"])
+        dp = time.perf_counter() - started
+
+        cases = gold()
+        ours = sum(tracker_right(c) for c in cases)
+        theirs = sum(dateparser_right(c, dateparser.parse) for c in cases)
+
+    n = len(texts)
+    print(f"tracker API                {n / api:10.0f} phrases/s  ({api:.2f} s, {errors} errors)")
+    print(f"tracker parse --jsonl      {n / process:10.0f} phrases/s  ({process:.2f} s whole "
+          f"process, {lines} lines out)")
+    print(f"dateparser.parse (ru)      {n / dp:10.0f} phrases/s  ({dp:.2f} s, warm)")
+    print(f"ratio API / dateparser            {dp / api:6.1f}x")
+    print(f"ratio process / dateparser        {dp / process:6.1f}x   (target >= 10x)")
+    print(f"seed gold read right: tracker {ours}/{len(cases)}, dateparser {theirs}/{len(cases)}")
+
+
+if __name__ == "__main__":
+    main()
