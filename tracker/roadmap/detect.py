@@ -215,7 +215,7 @@ class _Draft:
     section: str | None
     origin: str
     line: int
-    parts: dict[Column, list[str]]
+    parts: dict[int, list[str]]
     notes: list[str]
 
 
@@ -335,14 +335,15 @@ class _Builder:
         self.sections.append(Section(label, title, origin, inferred))
         self.ordinal = 0
 
-    def _parts(self, cells: list[str]) -> dict[Column, list[str]]:
-        parts: dict[Column, list[str]] = {}
-        for column, positions in self.header.positions.items():
-            if column is Column.NUMBER:
-                continue
-            texts = [cells[i] for i in positions if i < len(cells) and not is_blank(cells[i])]
-            parts[column] = ["\n".join(texts)] if texts else []
-        return parts
+    def _parts(self, cells: list[str]) -> dict[int, list[str]]:
+        """Cell position → its text, for the positions of named columns that hold text."""
+        return {
+            position: [cells[position]]
+            for column, positions in self.header.positions.items()
+            if column is not Column.NUMBER
+            for position in positions
+            if position < len(cells) and not is_blank(cells[position])
+        }
 
     def _activity(self, cells: list[str], number: str, origin: str, line: int, extra: int) -> None:
         self.ordinal += 1
@@ -362,17 +363,16 @@ class _Builder:
 
     def _continue(self, cells: list[str], extra: int, origin: str) -> None:
         draft = self.drafts[-1]
-        for column, texts in self._parts(cells).items():
-            if not texts:
-                continue
-            if column is Column.DEADLINE and extra:
+        deadline_at = set(self.header.positions.get(Column.DEADLINE, ()))
+        for position, texts in self._parts(cells).items():
+            if position in deadline_at and extra:
                 draft.notes.append(
                     f"{origin}: «{_short(texts[0])}» stands beside the deadline on a continuation "
                     "line whose cells do not line up with the header; it was not added to the "
                     "deadline"
                 )
                 continue
-            draft.parts.setdefault(column, []).extend(texts)
+            draft.parts.setdefault(position, []).extend(texts)
 
     # result ----------------------------------------------------------------------------------
 
@@ -401,17 +401,23 @@ class _Builder:
         return Plan(self.header, sections, rows, before, self.warnings)
 
     def _finish_row(self, draft: _Draft) -> PlanRow:
-        parts = draft.parts
-        title = _joined([prose(f) for f in parts.get(Column.TITLE, [])])
-        result = _joined([prose(f) for f in parts.get(Column.RESULT, [])])
-        deadline = " ".join(phrase(f) for f in parts.get(Column.DEADLINE, []) if phrase(f))
+        def cells(column: Column) -> list[list[str]]:
+            positions = self.header.positions.get(column, ())
+            return [draft.parts[p] for p in positions if p in draft.parts]
+
+        title = "\n".join(_joined([prose(f) for f in frags]) for frags in cells(Column.TITLE))
+        result = "\n".join(_joined([prose(f) for f in frags]) for frags in cells(Column.RESULT))
+        deadline = " ".join(
+            " ".join(phrase(f) for f in frags if phrase(f)) for frags in cells(Column.DEADLINE)
+        )
+        responsible = "\n".join(_joined(frags) for frags in cells(Column.RESPONSIBLE))
         return PlanRow(
             number=draft.number,
             section=draft.section,
             title=title,
             result=result or None,
-            deadline=deadline,
-            responsible=_joined(parts.get(Column.RESPONSIBLE, [])),
+            deadline=deadline.strip(),
+            responsible=responsible,
             origin=draft.origin,
             line=draft.line,
             notes=draft.notes,

@@ -1,0 +1,402 @@
+"""Schedule files: a :class:`~tracker.roadmap.model.Roadmap` as TOML people read and edit.
+
+One ``[[activity]]`` table per row, the deadline phrase verbatim, what the phrase language read
+(``kind``, ``rule``, ``windows``) shown for review, and two keys for corrections:
+``override_phrase`` (read instead of the deadline) and ``override_windows`` (used as they are).
+The format is documented in ``schedules/README.md``.
+
+On load every deadline (or ``override_phrase``) is read again by the phrase language: the
+computed keys in the file are for people; if they no longer match, a warning says so. Writing is
+atomic: a temporary file in the same folder, then a rename; an existing file is only replaced
+with ``force``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import tempfile
+import tomllib
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import tomli_w
+
+from tracker.errors import InputError, UsageError
+from tracker.roadmap.importer import check_timezone, read_deadline
+from tracker.roadmap.model import Activity, Roadmap
+from tracker.terms import Kind, Period, Window
+
+FORMAT = 1
+
+_HEADER = """\
+# Schedule file for tracker (format {format}): one roadmap, written by `tracker import`{source}
+# and read by `tracker sync`. Edit it by hand; the format is described in schedules/README.md.
+#
+# Every [[activity]] keeps its deadline phrase exactly as the document writes it. Below it,
+# kind / rule / windows show what the phrase language read; they are recomputed when the file
+# is loaded and are here only for review. To correct an activity, uncomment and fill in one of:
+#   override_phrase = "IV квартал 2022 г."        read this phrase instead of `deadline`
+#   override_windows = [{{ start = 2022-10-01, due = 2022-12-31 }}]   use these dates as they are
+"""
+
+_TOP_KEYS = (
+    "format", "slug", "title", "issuer", "timezone", "source", "coordinators", "warnings",
+    "document", "period", "section", "activity",
+)  # fmt: skip
+_ACTIVITY_KEYS = (
+    "number", "section", "title", "result", "deadline", "responsible", "source_row", "notes",
+    "kind", "rule", "windows", "warnings", "error", "override_phrase", "override_windows",
+)  # fmt: skip
+
+
+# --- writing ----------------------------------------------------------------------------------
+
+
+def _toml(values: Mapping[str, Any]) -> str:
+    """``key = value`` lines for the non-empty ``values``, in order."""
+    kept = {key: value for key, value in values.items() if value is not None}
+    return tomli_w.dumps(kept, multiline_strings=True) if kept else ""
+
+
+def _window(window: Window) -> dict[str, date]:
+    out: dict[str, date] = {}
+    if window.start is not None:
+        out["start"] = window.start
+    out["due"] = window.due
+    return out
+
+
+def _activity(activity: Activity) -> str:
+    expansion = activity.expansion
+    written = _toml(
+        {
+            "number": activity.number,
+            "section": activity.section,
+            "title": activity.title,
+            "result": activity.result,
+            "deadline": activity.deadline,
+            "responsible": list(activity.responsible),
+            "source_row": activity.source_row,
+            "notes": list(activity.notes) or None,
+        }
+    )
+    computed = _toml(
+        {
+            "kind": expansion.kind.value if expansion else Kind.ERROR.value,
+            "rule": expansion.rule if expansion and expansion.rule else None,
+            "windows": [_window(w) for w in expansion.windows] if expansion else [],
+            "warnings": list(expansion.warnings) if expansion and expansion.warnings else None,
+            "error": expansion.error if expansion and expansion.kind is Kind.ERROR else None,
+        }
+    )
+    overrides = _toml(
+        {
+            "override_phrase": activity.override_phrase,
+            "override_windows": (
+                [_window(w) for w in activity.override_windows]
+                if activity.override_windows is not None
+                else None
+            ),
+        }
+    )
+    parts = ["[[activity]]\n", written, "# read by the phrase language (recomputed on load):\n"]
+    parts.append(computed)
+    if activity.override_phrase is None:
+        parts.append('# override_phrase = ""\n')
+    if activity.override_windows is None:
+        parts.append("# override_windows = []\n")
+    parts.append(overrides)
+    return "".join(parts)
+
+
+def dumps(roadmap: Roadmap) -> str:
+    """The schedule file text for ``roadmap``."""
+    if roadmap.period is None:
+        raise InputError(f"roadmap {roadmap.slug!r} has no period; a schedule file needs one")
+    source = f" from {roadmap.source}" if roadmap.source else ""
+    parts = [_HEADER.format(format=FORMAT, source=source), "\n"]
+    parts.append(
+        _toml(
+            {
+                "format": FORMAT,
+                "slug": roadmap.slug,
+                "title": roadmap.title,
+                "issuer": roadmap.issuer,
+                "timezone": roadmap.timezone,
+                "source": roadmap.source,
+                "coordinators": list(roadmap.coordinators),
+                "warnings": list(roadmap.warnings) or None,
+            }
+        )
+    )
+    document = _toml({"number": roadmap.document_number, "date": roadmap.document_date})
+    if document:
+        parts.append("\n[document]\n" + document)
+    parts.append("\n[period]\n" + _toml({"start": roadmap.period.start, "end": roadmap.period.end}))
+    for key in roadmap.sections:
+        parts.append(
+            "\n[[section]]\n" + _toml({"label": key, "title": roadmap.section_titles.get(key, key)})
+        )
+    for activity in roadmap.activities:
+        parts.append("\n" + _activity(activity))
+    return "".join(parts)
+
+
+def write(roadmap: Roadmap, path: Path, *, force: bool = False) -> None:
+    """Write ``roadmap`` to ``path`` atomically; an existing file is replaced only with ``force``.
+
+    The text goes to a temporary file in the same folder, which is synced and then renamed over
+    ``path``: a reader sees the old file or the new one, never half of one.
+    """
+    text = dumps(roadmap)
+    path = Path(path)
+    if path.is_dir():
+        raise UsageError(f"{path} is a directory", hint="give a file name, e.g. schedules/NAME.toml")
+    if path.exists() and not force:
+        raise UsageError(f"{path} already exists", hint="pass --force to replace it")
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise UsageError(f"cannot write {path}: the folder {folder} does not exist")
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+            stream.write(text)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temporary, 0o666 & ~_umask())
+        if force:
+            os.replace(temporary, path)
+        else:
+            _publish_without_clobbering(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    _sync_folder(folder)
+
+
+def _publish_without_clobbering(temporary: str, path: Path) -> None:
+    """Rename ``temporary`` to ``path`` unless ``path`` appeared meanwhile."""
+    try:
+        os.link(temporary, path)  # fails if path exists: the check and the write are one step
+    except FileExistsError:
+        raise UsageError(f"{path} already exists", hint="pass --force to replace it") from None
+    except OSError:  # a file system without hard links
+        if path.exists():
+            raise UsageError(f"{path} already exists", hint="pass --force to replace it") from None
+        os.replace(temporary, path)
+        return
+    os.unlink(temporary)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _sync_folder(folder: Path) -> None:
+    try:
+        descriptor = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(descriptor)
+    except OSError:
+        pass
+    finally:
+        os.close(descriptor)
+
+
+# --- reading ----------------------------------------------------------------------------------
+
+
+class _Reader:
+    """Checks one schedule file's values; every complaint names the file and the place."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def fail(self, where: str, message: str) -> InputError:
+        place = f" {where}:" if where else ""
+        return InputError(f"{self.path}:{place} {message}")
+
+    def keys(self, table: Mapping[str, Any], allowed: Iterable[str], where: str) -> None:
+        allowed = tuple(allowed)
+        for key in table:
+            if key not in allowed:
+                close = difflib.get_close_matches(key, allowed, n=1)
+                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                raise self.fail(where, f"unknown key {key!r}{hint}")
+
+    def text(self, table: Mapping[str, Any], key: str, where: str, *, required: bool) -> Any:
+        value = table.get(key)
+        if value is None:
+            if required:
+                raise self.fail(where, f"{key!r} is missing")
+            return None
+        if isinstance(value, bool) or not isinstance(value, str | int):
+            raise self.fail(where, f"{key!r} must be text, not {_kind(value)}")
+        return str(value)
+
+    def texts(self, table: Mapping[str, Any], key: str, where: str) -> list[str]:
+        value = table.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            raise self.fail(where, f"{key!r} must be a list of text")
+        return list(value)
+
+    def day(self, table: Mapping[str, Any], key: str, where: str, *, required: bool) -> Any:
+        value = table.get(key)
+        if value is None:
+            if required:
+                raise self.fail(where, f"{key!r} is missing")
+            return None
+        if isinstance(value, datetime):
+            raise self.fail(where, f"{key!r} must be a date (YYYY-MM-DD), not a date and time")
+        if isinstance(value, date):
+            return value
+        if isinstance(value, str):
+            try:
+                return date.fromisoformat(value.strip())
+            except ValueError:
+                pass
+        raise self.fail(where, f"{key!r} must be a date written YYYY-MM-DD, not {value!r}")
+
+    def table(self, data: Mapping[str, Any], key: str, where: str) -> dict[str, Any]:
+        value = data.get(key, {})
+        if not isinstance(value, dict):
+            raise self.fail(where, f"{key!r} must be a table ([{key}])")
+        return value
+
+    def tables(self, data: Mapping[str, Any], key: str) -> list[dict[str, Any]]:
+        value = data.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+            raise self.fail("", f"{key!r} must be written as [[{key}]] tables")
+        return value
+
+    def windows(self, table: Mapping[str, Any], key: str, where: str) -> list[Window] | None:
+        value = table.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, list):
+            raise self.fail(where, f"{key!r} must be a list like [{{ start = …, due = … }}]")
+        out: list[Window] = []
+        for number, item in enumerate(value, start=1):
+            at = f"{where}, {key} #{number}"
+            if not isinstance(item, dict):
+                raise self.fail(at, "a window must be written { start = YYYY-MM-DD, due = … }")
+            self.keys(item, ("start", "due"), at)
+            due = self.day(item, "due", at, required=True)
+            start = self.day(item, "start", at, required=False)
+            if start is not None and start > due:
+                raise self.fail(at, f"starts after it is due ({start} > {due})")
+            out.append(Window(due, start))
+        return out
+
+
+def _kind(value: object) -> str:
+    return {bool: "true/false", int: "a number", float: "a number", list: "a list"}.get(
+        type(value), "a table" if isinstance(value, dict) else type(value).__name__
+    )
+
+
+def loads(text: str, path: Path) -> Roadmap:
+    """The roadmap in schedule file ``text`` (``path`` names it in messages)."""
+    reader = _Reader(path)
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise InputError(f"{path}: not valid TOML: {error}") from None
+    reader.keys(data, _TOP_KEYS, "")
+    version = data.get("format", FORMAT)
+    if version != FORMAT:
+        raise reader.fail("", f"format {version!r} is not one this tracker reads (it reads {FORMAT})")
+    timezone = reader.text(data, "timezone", "", required=True)
+    try:
+        check_timezone(timezone)
+    except UsageError as error:
+        raise reader.fail("", f"timezone: {error.message}") from None
+    span = reader.table(data, "period", "")
+    reader.keys(span, ("start", "end"), "[period]")
+    start = reader.day(span, "start", "[period]", required=True)
+    end = reader.day(span, "end", "[period]", required=True)
+    if end < start:
+        raise reader.fail("[period]", f"ends before it starts ({start} > {end})")
+    period = Period(start, end)
+    document = reader.table(data, "document", "")
+    reader.keys(document, ("number", "date"), "[document]")
+    roadmap = Roadmap(
+        slug=reader.text(data, "slug", "", required=False) or path.stem,
+        title=reader.text(data, "title", "", required=True),
+        period=period,
+        timezone=timezone,
+        issuer=reader.text(data, "issuer", "", required=False),
+        document_number=reader.text(document, "number", "[document]", required=False),
+        document_date=reader.day(document, "date", "[document]", required=False),
+        coordinators=reader.texts(data, "coordinators", ""),
+        warnings=reader.texts(data, "warnings", ""),
+        source=reader.text(data, "source", "", required=False),
+    )
+    for number, section in enumerate(reader.tables(data, "section"), start=1):
+        where = f"section #{number}"
+        reader.keys(section, ("label", "title"), where)
+        label = reader.text(section, "label", where, required=True)
+        roadmap.sections.append(label)
+        roadmap.section_titles[label] = (
+            reader.text(section, "title", where, required=False) or label
+        )
+    for number, table in enumerate(reader.tables(data, "activity"), start=1):
+        roadmap.activities.append(_read_activity(reader, table, number, period, roadmap.warnings))
+    return roadmap
+
+
+def _read_activity(
+    reader: _Reader, table: Mapping[str, Any], index: int, period: Period, warnings: list[str]
+) -> Activity:
+    where = f"activity #{index}"
+    reader.keys(table, _ACTIVITY_KEYS, where)
+    number = reader.text(table, "number", where, required=True)
+    where = f"activity #{index} (number {number})"
+    source_row = table.get("source_row")
+    if source_row is not None and (isinstance(source_row, bool) or not isinstance(source_row, int)):
+        raise reader.fail(where, "'source_row' must be a whole number")
+    activity = Activity(
+        number=number,
+        title=reader.text(table, "title", where, required=True),
+        deadline=reader.text(table, "deadline", where, required=True),
+        section=reader.text(table, "section", where, required=False),
+        result=reader.text(table, "result", where, required=False),
+        responsible=reader.texts(table, "responsible", where),
+        override_phrase=reader.text(table, "override_phrase", where, required=False),
+        override_windows=reader.windows(table, "override_windows", where),
+        source_row=source_row,
+        notes=reader.texts(table, "notes", where),
+    )
+    activity.expansion = read_deadline(activity.effective_phrase, period)
+    shown_kind = reader.text(table, "kind", where, required=False)
+    shown_windows = reader.windows(table, "windows", where)
+    fresh = activity.expansion
+    if (shown_kind is not None and shown_kind != fresh.kind.value) or (
+        shown_windows is not None and tuple(shown_windows) != fresh.windows
+    ):
+        warnings.append(
+            f"{where}: the kind/windows in the file differ from what «{activity.effective_phrase}» "
+            "reads as now; the new reading is used (pin dates with override_windows)"
+        )
+    return activity
+
+
+def load(path: Path) -> Roadmap:
+    """Read the schedule file at ``path``; a broken file is an InputError naming what is wrong."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such schedule file") from None
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: not UTF-8 text", hint="save it as UTF-8") from None
+    except OSError as error:
+        raise InputError(f"cannot read {path}: {error.strerror}") from None
+    return loads(text, path)
