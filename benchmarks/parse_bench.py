@@ -27,12 +27,48 @@ sys.path.insert(0, str(ROOT))
 from tracker.terms import Kind, Period, expand  # noqa: E402
 
 PERIOD = Period(date(2022, 1, 1), date(2024, 12, 31))
-GEN = ["января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября",
-       "октября", "ноября", "декабря"]
-NOM = ["январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь",
-       "октябрь", "ноябрь", "декабрь"]
-PREP = ["январе", "феврале", "марте", "апреле", "мае", "июне", "июле", "августе", "сентябре",
-        "октябре", "ноябре", "декабре"]
+GEN = [
+    "января",
+    "февраля",
+    "марта",
+    "апреля",
+    "мая",
+    "июня",
+    "июля",
+    "августа",
+    "сентября",
+    "октября",
+    "ноября",
+    "декабря",
+]
+NOM = [
+    "январь",
+    "февраль",
+    "март",
+    "апрель",
+    "май",
+    "июнь",
+    "июль",
+    "август",
+    "сентябрь",
+    "октябрь",
+    "ноябрь",
+    "декабрь",
+]
+PREP = [
+    "январе",
+    "феврале",
+    "марте",
+    "апреле",
+    "мае",
+    "июне",
+    "июле",
+    "августе",
+    "сентябре",
+    "октябре",
+    "ноябре",
+    "декабре",
+]
 ROMAN = ["I", "II", "III", "IV"]
 DASHES = ["-", "–", "—", " - ", " – "]
 SUFFIX = [" г.", " года", "", " г", " год"]
@@ -42,20 +78,34 @@ def phrases(count: int, seed: int = 7) -> list[str]:
     """``count`` distinct phrases in the shapes real roadmaps use."""
     rng = random.Random(seed)
     templates = [
-        lambda: f"{rng.randint(1, 28)} {GEN[rng.randrange(12)]} {rng.randint(2015, 2035)}"
-        f"{rng.choice(SUFFIX)}",
-        lambda: f"до {rng.randint(1, 28):02}.{rng.randint(1, 12):02}.{rng.randint(2015, 2035)}"
-        f"{rng.choice(SUFFIX)}",
-        lambda: f"{NOM[rng.randrange(12)].capitalize()} {rng.randint(2015, 2035)}{rng.choice(SUFFIX)}",
+        lambda: (
+            f"{rng.randint(1, 28)} {GEN[rng.randrange(12)]} {rng.randint(2015, 2035)}"
+            f"{rng.choice(SUFFIX)}"
+        ),
+        lambda: (
+            f"до {rng.randint(1, 28):02}.{rng.randint(1, 12):02}.{rng.randint(2015, 2035)}"
+            f"{rng.choice(SUFFIX)}"
+        ),
+        lambda: (
+            f"{NOM[rng.randrange(12)].capitalize()} {rng.randint(2015, 2035)}{rng.choice(SUFFIX)}"
+        ),
         lambda: f"{rng.choice(ROMAN)} квартал {rng.randint(2015, 2035)}{rng.choice(SUFFIX)}",
-        lambda: f"{NOM[rng.randrange(6)]}{rng.choice(DASHES)}{NOM[rng.randrange(6, 12)]} "
-        f"{rng.randint(2015, 2035)}{rng.choice(SUFFIX)}",
-        lambda: f"не позднее {rng.randint(1, 28)} {GEN[rng.randrange(12)]} "
-        f"{rng.randint(2015, 2035)}{rng.choice(SUFFIX)}",
-        lambda: f"с {rng.randint(1, 14)} по {rng.randint(15, 28)} {GEN[rng.randrange(12)]} "
-        f"{rng.randint(2015, 2035)}{rng.choice(SUFFIX)}",
-        lambda: f"Ежегодно в {PREP[rng.randrange(12)]} и {PREP[rng.randrange(12)]} "
-        f"{rng.choice(['', 'в течение периода реализации'])} {rng.randint(1, 9) * ' '}".strip(),
+        lambda: (
+            f"{NOM[rng.randrange(6)]}{rng.choice(DASHES)}{NOM[rng.randrange(6, 12)]} "
+            f"{rng.randint(2015, 2035)}{rng.choice(SUFFIX)}"
+        ),
+        lambda: (
+            f"не позднее {rng.randint(1, 28)} {GEN[rng.randrange(12)]} "
+            f"{rng.randint(2015, 2035)}{rng.choice(SUFFIX)}"
+        ),
+        lambda: (
+            f"с {rng.randint(1, 14)} по {rng.randint(15, 28)} {GEN[rng.randrange(12)]} "
+            f"{rng.randint(2015, 2035)}{rng.choice(SUFFIX)}"
+        ),
+        lambda: (
+            f"Ежегодно в {PREP[rng.randrange(12)]} и {PREP[rng.randrange(12)]} "
+            f"{rng.choice(['', 'в течение периода реализации'])} {rng.randint(1, 9) * ' '}".strip()
+        ),
         lambda: f"{rng.randint(2015, 2030)}{rng.choice(DASHES)}{rng.randint(2031, 2035)} годы",
         lambda: f"{rng.randint(1, 28)}.{rng.randint(1, 12):02}.{rng.randint(2015, 2035)}",
     ]
@@ -114,7 +164,8 @@ def main() -> None:
     started = time.perf_counter()
     run = subprocess.run(
         [sys.executable, "-m", "tracker", "parse", "--period", str(PERIOD), "--jsonl", path],
-        capture_output=True, check=True,
+        capture_output=True,
+        check=True,
     )
     process = time.perf_counter() - started
     lines = run.stdout.decode("utf-8").count("\n")
@@ -136,8 +187,10 @@ def main() -> None:
 
     n = len(texts)
     print(f"tracker API                {n / api:10.0f} phrases/s  ({api:.2f} s, {errors} errors)")
-    print(f"tracker parse --jsonl      {n / process:10.0f} phrases/s  ({process:.2f} s whole "
-          f"process, {lines} lines out)")
+    print(
+        f"tracker parse --jsonl      {n / process:10.0f} phrases/s  ({process:.2f} s whole "
+        f"process, {lines} lines out)"
+    )
     print(f"dateparser.parse (ru)      {n / dp:10.0f} phrases/s  ({dp:.2f} s, warm)")
     print(f"ratio API / dateparser            {dp / api:6.1f}x")
     print(f"ratio process / dateparser        {dp / process:6.1f}x   (target >= 10x)")
