@@ -112,3 +112,24 @@ def test_python_dash_m_works() -> None:
     )
     assert out.returncode == 0
     assert "вид:     once" in out.stdout
+
+
+def test_large_jsonl_input_keeps_order_across_workers(tmp_path: Path) -> None:
+    from datetime import date
+
+    from tracker.cli import JSONL_CHUNK
+    from tracker.terms import Period, expand
+
+    texts = [f"{day % 28 + 1} мая {2000 + day % 40}" for day in range(JSONL_CHUNK * 2 + 17)]
+    texts[5] = "asdf"
+    source = tmp_path / "many.txt"
+    source.write_text("\n".join(texts) + "\n", encoding="utf-8")
+    out = subprocess.run(
+        [sys.executable, "-m", "tracker", "parse", "--period", PERIOD, "--jsonl", str(source)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    period = Period(date(2022, 1, 1), date(2024, 12, 31))
+    expected = [expand(t, period).to_json() for t in texts]
+    assert [json.loads(line) for line in out.stdout.splitlines()] == expected

@@ -99,6 +99,59 @@ def _format_human(result: Expansion) -> str:
     return "\n".join(lines)
 
 
+JSONL_CHUNK = 2000
+
+
+def _jsonl_chunk(lines: list[str], period: Period) -> str:
+    from tracker.terms import expand
+
+    dumps = json.dumps
+    return "".join(
+        dumps(expand(line, period).to_json(), ensure_ascii=False) + "\n" for line in lines
+    )
+
+
+def _chunks(lines: Iterator[str], size: int) -> Iterator[list[str]]:
+    chunk: list[str] = []
+    for line in lines:
+        chunk.append(line)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _expand_jsonl(lines: Iterator[str], period: Period) -> Iterator[str]:
+    """Expand line by line, in input order; large inputs are spread over the CPU cores."""
+    import multiprocessing
+    import os
+    from functools import partial
+
+    chunks = _chunks(lines, JSONL_CHUNK)
+    first = next(chunks, None)
+    if first is None:
+        return
+    second = next(chunks, None)
+    workers = min(os.cpu_count() or 1, 4)
+    if second is None or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        yield _jsonl_chunk(first, period)
+        if second is not None:
+            yield _jsonl_chunk(second, period)
+        for chunk in chunks:
+            yield _jsonl_chunk(chunk, period)
+        return
+
+    def everything() -> Iterator[list[str]]:
+        yield first
+        yield second
+        yield from chunks
+
+    work = partial(_jsonl_chunk, period=period)
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        yield from pool.imap(work, everything())
+
+
 @cli.command("parse")
 @click.option(
     "--period",
@@ -123,11 +176,8 @@ def parse_command(period: Period, jsonl: str | None, phrase: str | None) -> None
     if jsonl is not None:
         if phrase is not None:
             raise UsageError("give either a PHRASE or --jsonl FILE, not both")
-        out = sys.stdout
-        dumps = json.dumps
-        for line in _read_lines(jsonl):
-            out.write(dumps(expand(line, period).to_json(), ensure_ascii=False))
-            out.write("\n")
+        for text in _expand_jsonl(_read_lines(jsonl), period):
+            sys.stdout.write(text)
         return
     if phrase is None:
         raise UsageError(
@@ -179,6 +229,294 @@ def config_example_command() -> None:
     from tracker.config import example_toml
 
     click.echo(example_toml(), nl=False)
+
+
+class IsoDate(click.ParamType):  # type: ignore[type-arg]
+    name = "YYYY-MM-DD"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        from datetime import date
+
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(str(value).strip())
+        except ValueError:
+            self.fail(f"{value!r} is not a date YYYY-MM-DD", param, ctx)
+
+
+def _now() -> Any:
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC)
+
+
+def _engine(*, check: bool = True) -> Any:
+    """The configured database; ``check`` refuses an out-of-date schema."""
+    from tracker.store.db import make_engine, require_current
+
+    settings = _settings()
+    engine = make_engine(settings.database.url, timeout=settings.database.timeout)
+    if check:
+        require_current(engine)
+    return engine
+
+
+def _actor(name: str | None) -> str:
+    if name:
+        return name
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+@cli.group("db")
+def db_group() -> None:
+    """The database schema: apply migrations, show the revision."""
+
+
+@db_group.command("upgrade")
+@reports_errors
+def db_upgrade_command() -> None:
+    """Create or migrate the database schema to this tracker's version."""
+    from tracker.store.db import safe_url, upgrade
+
+    engine = _engine(check=False)
+    before, after = upgrade(engine)
+    where = safe_url(engine.url.render_as_string(hide_password=True))
+    if before == after:
+        click.echo(f"{where}: schema is up to date ({after})")
+    else:
+        click.echo(f"{where}: schema {before or 'none'} → {after}")
+
+
+@db_group.command("current")
+@reports_errors
+def db_current_command() -> None:
+    """Print the schema revision of the database and whether it is current."""
+    from tracker.store.db import SCHEMA_REVISION, current_revision
+
+    found = current_revision(_engine(check=False))
+    state = "current" if found == SCHEMA_REVISION else "run `tracker db upgrade`"
+    click.echo(f"{found or 'none'} (this tracker needs {SCHEMA_REVISION}: {state})")
+
+
+def _load_schedule(path: Any) -> Any:
+    import importlib
+
+    try:
+        schedule_file = importlib.import_module("tracker.roadmap.schedule_file")
+    except ImportError:
+        raise UsageError(
+            "cannot read schedule files: tracker.roadmap.schedule_file is missing"
+        ) from None
+    return schedule_file.load(path)
+
+
+@cli.command("sync")
+@click.argument("folder", metavar="[DIR]", required=False)
+@reports_errors
+def sync_command(folder: str | None) -> None:
+    """Load every schedule file in DIR (default [schedules] dir) and executors.toml into the
+    database. Running it twice changes nothing; removed activities are archived."""
+    from pathlib import Path
+
+    from tracker.errors import InputError
+    from tracker.store.plan import SyncPolicy
+    from tracker.store.present import sync_lines
+    from tracker.store.sync import sync_directory
+
+    settings = _settings()
+    directory = Path(folder) if folder else settings.schedules.dir
+    policy = SyncPolicy(
+        shift=settings.policy.shift,
+        checkin=settings.policy.checkin,
+        timezone=settings.policy.timezone,
+    )
+    report = sync_directory(
+        _engine(),
+        directory,
+        load=_load_schedule,
+        executors_file=directory / settings.schedules.executors,
+        policy=policy,
+        now=_now(),
+    )
+    for line in sync_lines(report):
+        click.echo(line)
+    if report.failed:
+        raise InputError(f"{len(report.failed)} file(s) could not be synced; see above")
+
+
+_STATES = ("overdue", "due-soon", "open", "done", "cancelled", "needs-dates", "all")
+
+
+@cli.command("status")
+@click.option("--roadmap", "roadmap", metavar="R", help="Only this roadmap (its slug).")
+@click.option("--executor", "executor", metavar="E", help="Only what E does (name or alias).")
+@click.option(
+    "--state",
+    "state",
+    type=click.Choice(_STATES),
+    default="open",
+    show_default=True,
+    help="overdue, due-soon, open (planned or in progress), done, cancelled, needs-dates, all.",
+)
+@click.option("--before", "before", type=IsoDate(), help="Due on or before DATE.")
+@click.option("--after", "after", type=IsoDate(), help="Due on or after DATE.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(("table", "json", "csv")),
+    default="table",
+    show_default=True,
+    help="A rich table, or JSON / CSV for machines.",
+)
+@click.option(
+    "--today",
+    "today",
+    type=IsoDate(),
+    help="Count as if today were DATE (default: today in each roadmap's time zone).",
+)
+@reports_errors
+def status_command(
+    roadmap: str | None,
+    executor: str | None,
+    state: str,
+    before: Any,
+    after: Any,
+    fmt: str,
+    today: Any,
+) -> None:
+    """What is overdue, due soon, open, done or needs dates, as a table, JSON or CSV."""
+    from tracker.store.present import render_status
+    from tracker.store.status import State, StatusQuery, status_rows
+
+    settings = _settings()
+    query = StatusQuery(
+        now=_now(),
+        state=State(state),
+        roadmap=roadmap,
+        executor=executor,
+        before=before,
+        after=after,
+        today=today,
+        due_soon_days=settings.policy.due_soon_days,
+    )
+    render_status(status_rows(_engine(), query), fmt, sys.stdout)
+
+
+def _status_change(
+    to: str, ref: str, due: Any, by: str | None, comment: str | None, on: Any
+) -> None:
+    from tracker.store.changes import change_status
+    from tracker.store.models import Status
+    from tracker.store.present import describe_change
+
+    change = change_status(
+        _engine(),
+        ref,
+        Status(to),
+        now=_now(),
+        actor=_actor(by),
+        due=due,
+        comment=comment,
+        completed_on=on,
+    )
+    click.echo(describe_change(change))
+
+
+_REF = click.argument("ref", metavar="ROADMAP:NUMBER")
+_DUE = click.option(
+    "--due",
+    "due",
+    type=IsoDate(),
+    help="Which occurrence (its due date); default: the earliest open one.",
+)
+_BY = click.option("--by", "by", metavar="NAME", help="Who did it (default: your login).")
+_COMMENT = click.option("--comment", "comment", metavar="TEXT", help="Why, or what was done.")
+
+
+@cli.command("done")
+@_REF
+@_DUE
+@_BY
+@_COMMENT
+@click.option(
+    "--on",
+    "on",
+    type=IsoDate(),
+    help="Completed on DATE (default: today in the roadmap's time zone).",
+)
+@reports_errors
+def done_command(ref: str, due: Any, by: str | None, comment: str | None, on: Any) -> None:
+    """Mark an occurrence of ROADMAP:NUMBER done; the completion date shows lateness."""
+    _status_change("done", ref, due, by, comment, on)
+
+
+@cli.command("start")
+@_REF
+@_DUE
+@_BY
+@_COMMENT
+@reports_errors
+def start_command(ref: str, due: Any, by: str | None, comment: str | None) -> None:
+    """Mark an occurrence of ROADMAP:NUMBER in progress."""
+    _status_change("in_progress", ref, due, by, comment, None)
+
+
+@cli.command("cancel")
+@_REF
+@_DUE
+@_BY
+@_COMMENT
+@reports_errors
+def cancel_command(ref: str, due: Any, by: str | None, comment: str | None) -> None:
+    """Cancel an occurrence of ROADMAP:NUMBER (it will not be reminded of)."""
+    _status_change("cancelled", ref, due, by, comment, None)
+
+
+@cli.command("extend")
+@_REF
+@_DUE
+@click.option("--to", "to", type=IsoDate(), required=True, help="The new due date.")
+@click.option("--reason", "reason", metavar="TEXT", required=True, help="Why it moved.")
+@click.option("--by", "by", metavar="NAME", help="Who approved it (default: your login).")
+@reports_errors
+def extend_command(ref: str, due: Any, to: Any, reason: str, by: str | None) -> None:
+    """Перенос срока: move the due date of an occurrence of ROADMAP:NUMBER, with a reason."""
+    from tracker.store.changes import extend
+    from tracker.store.present import describe_change
+
+    change = extend(
+        _engine(),
+        ref,
+        to,
+        reason=reason,
+        approved_by=_actor(by),
+        now=_now(),
+        shift=_settings().policy.shift,
+        due=due,
+    )
+    click.echo(describe_change(change))
+
+
+@cli.command("history")
+@_REF
+@_DUE
+@click.option(
+    "--format", "fmt", type=click.Choice(("table", "json")), default="table", show_default=True
+)
+@reports_errors
+def history_command(ref: str, due: Any, fmt: str) -> None:
+    """Who changed what and when for ROADMAP:NUMBER (or one occurrence with --due)."""
+    from tracker.store.changes import history
+    from tracker.store.present import history_json, history_table
+
+    target, rows = history(_engine(), ref, due)
+    (history_json if fmt == "json" else history_table)(target, rows, sys.stdout)
 
 
 # --- roadmap import (issue 3) --------------------------------------------------------------------

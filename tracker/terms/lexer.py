@@ -68,6 +68,8 @@ class Lexicon:
     words: dict[str, tuple[str, Any]] = field(default_factory=dict)
     phrases: list[tuple[tuple[str, ...], str]] = field(default_factory=list)
     deletions: dict[str, set[str]] = field(default_factory=dict)
+    # Phrases by their first word, longest first (a first word may not hold a wildcard).
+    by_first: dict[str, list[tuple[tuple[str, ...], str]]] = field(default_factory=dict)
 
 
 def _value(raw: str) -> Any:
@@ -93,6 +95,10 @@ def lexicon() -> Lexicon:
             lex.phrases.append((tuple(pattern.split()), name))
     # Longest patterns first, so «в течение всего периода реализации» beats «в течение».
     lex.phrases.sort(key=lambda item: -len(item[0]))
+    for pattern, name in lex.phrases:
+        if "*" in pattern[0]:
+            raise ValueError(f"lexicon phrase may not start with a wildcard: {pattern}")
+        lex.by_first.setdefault(pattern[0], []).append((pattern, name))
     for form in lex.words:
         if len(form) >= 5:
             for i in range(len(form)):
@@ -214,7 +220,7 @@ def _words_and_markers(raw: list[Token], lex: Lexicon, warnings: list[str]) -> l
             out.append(token)
             i += 1
             continue
-        for pattern, name in lex.phrases:
+        for pattern, name in lex.by_first.get(token.value, ()):
             if name == "label" and out:
                 continue
             if _match_phrase(words, i, pattern):
