@@ -59,9 +59,11 @@ def is_roman(text: str) -> bool:
 
 
 def tidy_number(text: str) -> str:
-    """A number as written, without surrounding spaces, inner spaces and the final dot."""
-    number = re.sub(r"\s+", "", text).rstrip(".)")
-    return number or text.strip()
+    """A number as written, without surrounding spaces and the final dot («1. 2.» → «1.2»)."""
+    text = " ".join(text.split())
+    if is_row_number(text):
+        text = text.replace(" ", "")
+    return text.rstrip(".)") or text
 
 
 def lines(text: str) -> list[str]:

@@ -82,6 +82,10 @@ class Plan:
     sections: list[Section]
     rows: list[PlanRow]
     before: list[str]
+    """All text above the plan, tables included, in reading order."""
+    headings: list[list[str]]
+    """The text between the plan and the table before it, then the text before that table, and
+    so on: where the plan's title is looked for, closest first."""
     warnings: list[str]
 
 
@@ -110,17 +114,22 @@ def find_header(table: Table) -> tuple[int, Header, int] | None:
 def find_plan(document: SourceDocument) -> Plan:
     """The plan of ``document``; InputError if it has no table with a plan's header."""
     before: list[str] = []
+    headings: list[list[str]] = [[]]
     for position, block in enumerate(document.blocks):
         if isinstance(block, str):
             if block.strip():
                 before.append(block)
+                headings[0].append(block)
             continue
         found = find_header(block)
         if found is None:
             before.extend(_row_text(row) for row in block.rows if _row_text(row))
+            headings.insert(0, [])
             continue
         index, header, span = found
-        before.extend(_row_text(row) for row in block.rows[:index] if _row_text(row))
+        above = [_row_text(row) for row in block.rows[:index] if _row_text(row)]
+        before.extend(above)
+        headings[0].extend(above)
         builder = _Builder(header, document)
         builder.add_table(block, index + span)
         for later in document.blocks[position + 1 :]:
@@ -128,7 +137,7 @@ def find_plan(document: SourceDocument) -> Plan:
                 again = find_header(later)
                 if again is not None and again[1].positions == header.positions:
                     builder.add_table(later, again[0] + again[2])
-        return builder.finish(block.origin(index), before)
+        return builder.finish(block.origin(index), before, headings)
     raise InputError(
         f"{document.path}: no activity table found",
         hint="the plan needs a header row naming at least an activity column (e.g. «Мероприятие»)"
@@ -307,6 +316,15 @@ class _Builder:
             label, title = split_heading(lead_text, strict=False)
             self._section(label, title, origin)
             return
+        deadline_at = header.positions.get(Column.DEADLINE, ())
+        if (
+            number_at is not None
+            and not is_row_number(lead_text)
+            and all(is_blank(cells[i]) for i in deadline_at)
+        ):  # text in the number column and no deadline: a heading, or a signature after the table
+            label, title = split_heading(" ".join(cells[i] for i in filled), strict=False)
+            self._section(label, title, origin)
+            return
         if (
             number_at is not None
             and title_at is not None
@@ -376,7 +394,7 @@ class _Builder:
 
     # result ----------------------------------------------------------------------------------
 
-    def finish(self, origin: str, before: list[str]) -> Plan:
+    def finish(self, origin: str, before: list[str], headings: list[list[str]]) -> Plan:
         if not self.drafts:
             raise InputError(
                 f"{self.document.path}: the plan's header ({origin}) has no activity rows under it"
@@ -398,7 +416,7 @@ class _Builder:
                     f"(first at {seen[key]})"
                 )
             seen.setdefault(key, row.origin)
-        return Plan(self.header, sections, rows, before, self.warnings)
+        return Plan(self.header, sections, rows, before, headings, self.warnings)
 
     def _finish_row(self, draft: _Draft) -> PlanRow:
         def cells(column: Column) -> list[list[str]]:

@@ -36,17 +36,26 @@ class DocumentFacts:
     warnings: list[str] = field(default_factory=list)
 
 
-def read_facts(lines: list[str]) -> DocumentFacts:
-    """The facts stated in ``lines``, the text above the plan table in reading order."""
-    lines = [" ".join(line.split()) for line in lines if line.strip()]
+def read_facts(lines: list[str], headings: list[list[str]] | None = None) -> DocumentFacts:
+    """The facts stated in ``lines``, the text above the plan table in reading order.
+
+    ``headings`` are the stretches of it between tables, the one right above the plan first: the
+    plan's title is looked for in each in turn (default: all of ``lines``).
+    """
+    lines = _tidy(lines)
     facts = DocumentFacts()
     top = _top_block(lines)
     facts.number, facts.date = _number_and_date(top)
     facts.issuer = _issuer(top)
     subject = next((line for line in lines if _is_subject(line)), None)
-    facts.title = _title(lines) or subject
+    stretches = [lines] if headings is None else [_tidy(part) for part in headings]
+    facts.title = next(filter(None, map(_title, stretches)), None) or subject
     _read_period(facts, lines, subject)
     return facts
+
+
+def _tidy(lines: list[str]) -> list[str]:
+    return [" ".join(line.split()) for line in lines if line.strip()]
 
 
 # --- the letterhead ---------------------------------------------------------------------------

@@ -58,7 +58,7 @@ def import_roadmap(
     zone = check_timezone(timezone) if timezone else DEFAULT_TIMEZONE
     document = read_document(path)
     plan = find_plan(document)
-    facts = read_facts(plan.before)
+    facts = read_facts(plan.before, plan.headings)
     warnings = [*document.warnings, *facts.warnings, *plan.warnings]
     if period is None:
         if facts.period is None:
