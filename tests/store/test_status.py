@@ -164,7 +164,8 @@ def test_extension_moves_effective_due_and_survives_sync(engine: Engine, sync: S
         shift=sync.policy.shift,
     )
     # 2022-07-31 is a Sunday → the next working day
-    assert (change.new_due, change.effective_due) == (date(2022, 7, 31), date(2022, 8, 1))
+    assert (change.new_due, change.new_effective_due) == (date(2022, 7, 31), date(2022, 8, 1))
+    assert change.effective_due == date(2022, 4, 29)
     assert refs(engine, state=State.OVERDUE) == ["beta:1"]
     with engine.connect() as conn:
         (row,) = conn.execute(select(Extension.__table__)).all()  # type: ignore[attr-defined]

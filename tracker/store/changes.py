@@ -68,6 +68,7 @@ class Change:
     picked: bool  # True when the earliest open occurrence was taken (no --due)
     completed_on: date | None = None
     new_due: date | None = None
+    new_effective_due: date | None = None
 
     @property
     def days_late(self) -> int | None:
@@ -269,11 +270,12 @@ def extend(
         row.id,
         row.start,
         row.due,
-        effective,
+        row.effective_due,
         row.status,
         row.status,
         picked,
         new_due=new_due,
+        new_effective_due=effective,
     )
 
 

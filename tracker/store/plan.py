@@ -128,7 +128,7 @@ def activity_fingerprint(planned: PlannedActivity, policy: SyncPolicy) -> str:
         source.section,
         source.title,
         source.result,
-        source.override_phrase or source.deadline,
+        source.effective_phrase,
         source.expansion.rule if source.expansion else "",
         source.kind.value,
         source.source_row,

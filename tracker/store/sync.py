@@ -203,8 +203,9 @@ def _prepare(
         item.fingerprint = activity_fingerprint(item, policy)
         planned.append(item)
     if nobody:
+        names_none = "activity names" if nobody == 1 else "activities name"
         report.warnings.append(
-            f"{source}: {nobody} activities name no responsible; the coordinator stands in"
+            f"{source}: {nobody} {names_none} no responsible; the coordinator stands in"
         )
     stored_source = str(Path(source).resolve())
     fingerprint = digest(
@@ -250,7 +251,7 @@ def _activity_values(roadmap_id: int, item: PlannedActivity) -> dict[str, Any]:
         "section": source.section,
         "title": source.title,
         "result": source.result,
-        "deadline": source.override_phrase or source.deadline,
+        "deadline": source.effective_phrase,
         "rule": source.expansion.rule if source.expansion else "",
         "kind": source.kind.value,
         "position": item.position,

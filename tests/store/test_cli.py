@@ -1,0 +1,144 @@
+"""The store commands end to end on SQLite: schema check, status formats, changes, history."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+from sqlalchemy import Engine
+from storekit import Syncer, act, roadmap
+
+from tracker.cli import cli
+from tracker.store.db import make_engine, upgrade
+from tracker.terms.model import Kind
+
+RECURRING = Kind.RECURRING
+
+
+@pytest.fixture
+def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    for name in ("TRACKER_DATABASE_URL", "TRACKER_SCHEDULES_DIR"):
+        monkeypatch.delenv(name, raising=False)
+    return tmp_path
+
+
+def tracker(*args: str) -> Result:
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+@pytest.fixture
+def synced(workdir: Path) -> Engine:
+    engine = make_engine("sqlite:///tracker.db")
+    upgrade(engine)
+    sync = Syncer(engine)
+    sync(
+        roadmap(
+            "alpha",
+            act("1", ("2022-04-01", "2022-04-29")),
+            act(
+                "2", ("2022-01-01", "2022-03-31"), ("2022-04-01", "2022-06-30"), kind=Kind.RECURRING
+            ),
+            act("3", kind=Kind.UNSCHEDULED),
+            timezone="Asia/Krasnoyarsk",
+        )
+    )
+    return engine
+
+
+def test_commands_refuse_a_database_without_schema(workdir: Path) -> None:
+    for args in (["status"], ["done", "alpha:1"], ["sync"], ["history", "alpha:1"]):
+        result = tracker(*args)
+        assert result.exit_code == 4, args
+        assert "run `tracker db upgrade`" in result.output
+
+
+def test_db_upgrade_then_current(workdir: Path) -> None:
+    result = tracker("db", "upgrade")
+    assert result.exit_code == 0
+    assert "schema none → 0001" in result.output
+    assert "up to date (0001)" in tracker("db", "upgrade").output
+    assert tracker("db", "current").output.startswith("0001 (this tracker needs 0001: current)")
+
+
+def test_database_url_from_environment(workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TRACKER_DATABASE_URL", f"sqlite:///{workdir / 'other.db'}")
+    assert tracker("db", "upgrade").exit_code == 0
+    assert (workdir / "other.db").exists()
+    assert not (workdir / "tracker.db").exists()
+
+
+def test_status_formats(synced: Engine) -> None:
+    table = tracker("status", "--state", "all", "--today", "2022-05-15")
+    assert table.exit_code == 0, table.output
+    assert "alpha:1" in table.output and "просрочено на 16 дн." in table.output
+    assert "нужны сроки" in table.output
+    document = json.loads(tracker("status", "--format", "json", "--today", "2022-05-15").output)
+    assert [(row["ref"], row["state"]) for row in document] == [
+        ("alpha:2", "overdue"),
+        ("alpha:1", "overdue"),
+        ("alpha:2", "planned"),
+    ]
+    csv_lines = tracker("status", "--format", "csv", "--state", "needs-dates").output.splitlines()
+    assert csv_lines[0].startswith("ref,roadmap,number")
+    assert csv_lines[1].startswith("alpha:3,alpha,3")
+
+
+def test_done_says_which_occurrence_it_took(synced: Engine) -> None:
+    result = tracker("done", "alpha:2", "--by", "Петров", "--on", "2022-04-04", "--comment", "ok")
+    assert result.exit_code == 0, result.output
+    assert "alpha:2" in result.output and "срок 31 марта 2022 г." in result.output
+    assert "запланировано → выполнено, 4 апреля 2022 г., с опозданием на 4 дн." in result.output
+    assert "взят самый ранний открытый срок" in result.output
+    by_due = tracker("start", "alpha:2", "--due", "2022-06-30")
+    assert "взят" not in by_due.output and "запланировано → в работе" in by_due.output
+    again = tracker("start", "alpha:2", "--due", "2022-06-30")
+    assert again.exit_code == 2
+    assert "is in_progress; it cannot become in_progress" in again.output
+
+
+def test_extend_and_history(synced: Engine) -> None:
+    result = tracker(
+        "extend", "alpha:1", "--to", "2022-05-31", "--reason", "приказ № 5", "--by", "Иванова"
+    )
+    assert result.exit_code == 0, result.output
+    assert "срок перенесён на 31 мая 2022 г." in result.output
+    tracker("cancel", "alpha:1", "--comment", "не нужно")
+    history = json.loads(tracker("history", "alpha:1", "--format", "json").output)
+    assert [(h["event"], h["actor"], h["comment"]) for h in history["history"]] == [
+        ("extended", "Иванова", "приказ № 5"),
+        ("status", history["history"][1]["actor"], "не нужно"),
+    ]
+    assert "перенос срока" in tracker("history", "alpha:1").output
+
+
+def test_missing_extend_reason_is_a_usage_error(synced: Engine) -> None:
+    result = tracker("extend", "alpha:1", "--to", "2022-05-31")
+    assert result.exit_code == 2
+    assert "--reason" in result.output
+
+
+def test_bad_reference_and_date(synced: Engine) -> None:
+    assert tracker("done", "alpha").exit_code == 2
+    assert "no roadmap 'beta'" in tracker("done", "beta:1").output
+    bad_date = tracker("done", "alpha:1", "--due", "31.03.2022")
+    assert bad_date.exit_code == 2 and "is not a date YYYY-MM-DD" in bad_date.output
+
+
+def test_parse_never_imports_the_database_stack() -> None:
+    code = (
+        "import sys\n"
+        "from click.testing import CliRunner\n"
+        "from tracker.cli import cli\n"
+        "r = CliRunner().invoke(cli, ['parse', '--period', '2022-01-01:2022-12-31', 'май 2022'])\n"
+        "assert r.exit_code == 0, r.output\n"
+        "heavy = ('sqlalchemy', 'sqlmodel', 'alembic', 'rich')\n"
+        "print(sorted(m for m in heavy if m in sys.modules))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
