@@ -142,3 +142,49 @@ def test_parse_never_imports_the_database_stack() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+def _seed_schedules(folder: Path, *slugs: str) -> None:
+    """Schedule files of seed roadmaps, as `tracker import` writes them."""
+    from tracker.roadmap import schedule_file
+    from tracker.roadmap.importer import import_roadmap
+
+    folder.mkdir(exist_ok=True)
+    root = Path(__file__).resolve().parents[2]
+    gold = json.loads((root / "tests/fixtures/seed-roadmaps.json").read_text(encoding="utf-8"))
+    for slug in slugs:
+        source = root / "tests/fixtures/roadmaps" / f"{slug}.txt"
+        item = import_roadmap(source, timezone=gold[source.name]["timezone"])
+        schedule_file.write(item, folder / f"{slug}.toml")
+    executors = (root / "schedules/executors.toml").read_text(encoding="utf-8")
+    (folder / "executors.toml").write_text(executors, encoding="utf-8")
+
+
+def test_sync_real_schedule_files(
+    workdir: Path, db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TRACKER_DATABASE_URL", db_url)
+    _seed_schedules(workdir / "schedules", "spassk-2022", "pelym-2020")
+    assert tracker("db", "upgrade").exit_code == 0
+    first = tracker("sync")
+    assert first.exit_code == 0, first.output
+    assert "schedules/spassk-2022.toml: created (activities added 16" in first.output
+    assert "2 schedule files: 2 created" in first.output
+    assert "unknown responsible" not in first.output
+    assert "2 schedule files: 2 unchanged" in tracker("sync").output
+    # an edit: one title; a broken file: the other; the broken one is reported, exit 2
+    spassk = workdir / "schedules/spassk-2022.toml"
+    text = spassk.read_text(encoding="utf-8")
+    spassk.write_text(
+        text.replace("Разработка и утверждение плана", "Утверждение плана", 1), "utf-8"
+    )
+    pelym = workdir / "schedules/pelym-2020.toml"
+    pelym.write_text(pelym.read_text(encoding="utf-8") + "\n[[activity]\n", encoding="utf-8")
+    edited = tracker("sync")
+    assert edited.exit_code == 2
+    assert "schedules/spassk-2022.toml: updated (activities updated 1)" in edited.output
+    assert "schedules/pelym-2020.toml: not synced:" in edited.output
+    assert "1 file(s) could not be synced" in edited.output
+    rows = json.loads(tracker("status", "--roadmap", "spassk-2022", "--format", "json").output)
+    assert any(row["title"].startswith("Утверждение плана") for row in rows)
+    assert {row["executors"][0] for row in rows} >= {"Буглак С.Г.", "Методический кабинет"}
