@@ -70,6 +70,9 @@ class _Reader:
 
     def interpret(self, parts: list[g.Constituent]) -> Expansion:
         markers = {p.name for p in parts if isinstance(p, g.Marker)}
+        ongoing = "ongoing" in markers
+        if ongoing:
+            markers.add("continuous")
         unknown = [p.token for p in parts if isinstance(p, g.Unknown)]
         schedulable = [p for p in parts if not isinstance(p, g.Marker | g.Sep | g.Unknown)]
         is_rule = any(
@@ -106,6 +109,15 @@ class _Reader:
         durings = [p for p in parts if isinstance(p, g.During)]
         if durings and len(schedulable) == len(durings):
             return self.continuous(durings)
+        times = [p for p in parts if isinstance(p, g.Time)]
+        if (
+            ongoing
+            and times
+            and len(times) == len(schedulable)
+            and all(n.has_year(t.node) for t in times)
+        ):
+            # «постоянно, 2022-2024»: ongoing work over the span written.
+            return self.continuous([g.During(t.node) for t in times])
         return self.fixed(parts)
 
     def check_unknown(self, unknown: list[Token]) -> None:
@@ -466,15 +478,17 @@ class _Rule:
         report = any(isinstance(p, g.NextUnit | g.WorkdaysAfter) for p in parts) or any(
             isinstance(p, g.ReportOf) for p in parts
         )
-        lo, hi = self.year_bounds()
+        if unit in ("half", "quarter") and self.sub_items("year"):
+            unit = "year"  # «2 раза в год (декабрь, май)»: the months say when
         items = self.sub_items(unit)
+        lo, hi = self.bounds()
         untils = [p for p in parts if isinstance(p, g.Until)]
         workdays = next((p for p in parts if isinstance(p, g.WorkdaysAfter)), None)
         windows: list[Window] = []
         for us, ue in _units(unit, self.period):
-            if lo is not None and us.year < lo:
+            if lo is not None and us < lo:
                 continue
-            if hi is not None and ue.year > hi:
+            if hi is not None and ue > hi:
                 continue
             if report:
                 window = self.report_window(unit, us, ue, untils, workdays)
@@ -495,23 +509,20 @@ class _Rule:
             describe_rule(unit, items, untils, report, lo, hi, workdays, before),
         )
 
-    def year_bounds(self) -> tuple[int | None, int | None]:
-        """«2021 – 2022 годы (ежеквартально …)», «начиная с 2020 года»: the units reported on."""
-        lo: int | None = None
-        hi: int | None = None
+    def bounds(self) -> tuple[date | None, date | None]:
+        """«2021 – 2022 годы (ежеквартально …)», «начиная с 2020 года», «1 квартал 2023 г.,
+        далее ежеквартально»: the first and last day of the units reported on."""
+        lo: date | None = None
+        hi: date | None = None
         for p in self.parts:
-            node: n.Node | None = None
-            if isinstance(p, g.Time) and n.has_year(p.node):
-                node = p.node
-            elif isinstance(p, g.From) and n.has_year(p.node):
-                start = n.bounds(p.node)[0]
-                lo = start.year
-                continue
-            if node is None:
-                continue
-            start, end = n.bounds(node)
-            lo = start.year if lo is None else min(lo, start.year)
-            hi = end.year if hi is None else max(hi, end.year)
+            if isinstance(p, g.From) and n.has_year(p.node):
+                lo = n.bounds(p.node)[0]
+            elif isinstance(p, g.Time) and n.has_year(p.node):
+                start, end = n.bounds(p.node)
+                lo = start if lo is None else min(lo, start)
+                hi = end if hi is None else max(hi, end)
+        if any(isinstance(p, g.Onward) for p in self.parts):
+            hi = None
         return lo, hi
 
     def sub_items(self, unit: str) -> list[n.Node]:

@@ -121,6 +121,11 @@ class Current:
 
 
 @dataclass(frozen=True, slots=True)
+class Onward:
+    """«далее», «и далее», «в дальнейшем»: the rule goes on after the first window."""
+
+
+@dataclass(frozen=True, slots=True)
 class Marker:
     name: str  # continuous, unscheduled, event
     text: str
@@ -148,6 +153,7 @@ Constituent = (
     | WorkdaysAfter
     | BeforeEnd
     | Current
+    | Onward
     | DayOf
     | WeekdayRef
     | Marker
@@ -553,6 +559,8 @@ class Parser:
             return Sep("and"), i + 1
         if t.is_kw("or"):
             return Sep("or"), i + 1
+        if t.is_kw("onward"):
+            return Onward(), i + 1
         return None
 
     def c_marker(self, i: int, out: list[Constituent]) -> tuple[Constituent | None, int] | None:
@@ -563,7 +571,7 @@ class Parser:
         if name == "at_least":
             # «не реже (одного) раза в квартал»
             j = i + 1
-            if self.kind(j, "cardinal") and self.toks[j].value == 1:
+            if self.kind(j, "cardinal", NUM) and self.toks[j].value == 1:
                 j += 1
             if self.kw(j, "times") and self.kw(j + 1, "in") and self.unit(j + 2):
                 return Freq(str(self.toks[j + 2].value), minimum=True), j + 3
@@ -581,7 +589,7 @@ class Parser:
             k = i - 1
             while k >= 0 and self.punct(k, ","):
                 k -= 1
-            if self.unit(k):
+            if self.unit(k) and not (self.toks[k].value == "month" and self.unit(k - 1, "day")):
                 return NextUnit(str(self.toks[k].value)), j
             return NextUnit(None), j
         if name == "event":
@@ -839,7 +847,7 @@ class Parser:
 # order inside each tuple is the order of Parser.CLAUSES.
 _STARTS: dict[str, tuple[str, ...]] = {
     "c_quarters": ("roman", "ordinal", NUM),
-    "c_punct": (PUNCT, "abbr", "topic", "keyword:and", "keyword:or"),
+    "c_punct": (PUNCT, "abbr", "topic", "keyword:and", "keyword:or", "keyword:onward"),
     "c_marker": (MARKER,),
     "c_freq": ("freq", NUM, "cardinal", "keyword:times"),
     "c_weekday": ("keyword:to", "keyword:each", "ordinal", "weekday"),
@@ -848,10 +856,27 @@ _STARTS: dict[str, tuple[str, ...]] = {
     "c_from": ("keyword:starting", "keyword:from"),
     "c_during": ("keyword:in", "keyword:during"),
     "c_before_end": ("keyword:over",),
-    "c_time": (DATE, NUM, "tens", "ordinal", "month", "roman", "part", "season", "weekday",
-               "keyword:current"),
-    "c_skip": ("keyword:in", "keyword:to", "keyword:deadline", "keyword:period",
-               "keyword:during", "keyword:date", "unit"),
+    "c_time": (
+        DATE,
+        NUM,
+        "tens",
+        "ordinal",
+        "month",
+        "roman",
+        "part",
+        "season",
+        "weekday",
+        "keyword:current",
+    ),
+    "c_skip": (
+        "keyword:in",
+        "keyword:to",
+        "keyword:deadline",
+        "keyword:period",
+        "keyword:during",
+        "keyword:date",
+        "unit",
+    ),
 }
 
 

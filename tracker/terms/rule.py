@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from typing import TYPE_CHECKING
 
 from tracker.terms import nodes as n
@@ -84,20 +85,19 @@ def describe_rule(
     items: list[n.Node],
     untils: list[g.Until],
     report: bool,
-    lo: int | None,
-    hi: int | None,
+    lo: date | None,
+    hi: date | None,
     workdays: g.WorkdaysAfter | None,
     before: list[g.BeforeEnd],
 ) -> str:
     """«ежегодно: январь; май», «ежеквартально, до 25-го числа последнего месяца»."""
     head = FREQ_WORDS.get(unit, unit)
-    if lo is not None or hi is not None:
-        if lo is not None and hi is not None and lo != hi:
-            head += f" ({lo}–{hi} гг.)"
-        elif lo is not None and hi is None:
-            head += f" (начиная с {lo} г.)"
-        else:
-            head += f" ({lo or hi} г.)"
+    if lo is not None and hi is not None:
+        head += f" (с {lo:%d.%m.%Y} по {hi:%d.%m.%Y})"
+    elif lo is not None:
+        head += f" (начиная с {lo:%d.%m.%Y})"
+    elif hi is not None:
+        head += f" (по {hi:%d.%m.%Y})"
     parts: list[str] = []
     if items:
         parts.append("; ".join(n.describe(i) for i in items))
