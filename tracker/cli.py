@@ -572,8 +572,7 @@ def import_command(
     if target is not None and target.exists() and not force:
         raise UsageError(f"{target} already exists", hint="pass --force to replace it")
     zone = timezone or _settings().policy.timezone
-    slug = target.stem if target is not None else None
-    roadmap = import_roadmap(Path(path), period=period, timezone=zone, slug=slug)
+    roadmap = import_roadmap(Path(path), period=period, timezone=zone)
     if target is not None:
         schedule_file.write(roadmap, target, force=force)
     if as_json:

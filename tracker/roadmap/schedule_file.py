@@ -154,7 +154,9 @@ def write(roadmap: Roadmap, path: Path, *, force: bool = False) -> None:
     text = dumps(roadmap)
     path = Path(path)
     if path.is_dir():
-        raise UsageError(f"{path} is a directory", hint="give a file name, e.g. schedules/NAME.toml")
+        raise UsageError(
+            f"{path} is a directory", hint="give a file name, e.g. schedules/NAME.toml"
+        )
     if path.exists() and not force:
         raise UsageError(f"{path} already exists", hint="pass --force to replace it")
     folder = path.parent if str(path.parent) else Path(".")
@@ -312,7 +314,9 @@ def loads(text: str, path: Path) -> Roadmap:
     reader.keys(data, _TOP_KEYS, "")
     version = data.get("format", FORMAT)
     if version != FORMAT:
-        raise reader.fail("", f"format {version!r} is not one this tracker reads (it reads {FORMAT})")
+        raise reader.fail(
+            "", f"format {version!r} is not one this tracker reads (it reads {FORMAT})"
+        )
     timezone = reader.text(data, "timezone", "", required=True)
     try:
         check_timezone(timezone)

@@ -1,0 +1,181 @@
+"""Schedule files: round trip, overrides, and broken files reported by name and place."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from datetime import date
+from pathlib import Path
+
+import pytest
+from roadmap_helpers import SEEDS, imported
+
+from tracker.errors import InputError
+from tracker.roadmap import schedule_file
+from tracker.roadmap.model import Roadmap
+from tracker.terms import Kind, Window
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _round_trip(roadmap: Roadmap, tmp_path: Path) -> Roadmap:
+    path = tmp_path / f"{roadmap.slug}.toml"
+    schedule_file.write(roadmap, path, force=True)
+    return schedule_file.load(path)
+
+
+@pytest.mark.parametrize("name", SEEDS)
+def test_round_trip_gives_the_same_activities(name: str, tmp_path: Path) -> None:
+    roadmap = imported(name)
+    back = _round_trip(roadmap, tmp_path)
+    assert back.activities == roadmap.activities
+    assert back == roadmap
+
+
+def test_the_file_is_plain_toml_with_one_table_per_row(tmp_path: Path) -> None:
+    roadmap = imported("divnogorsk-2022.txt")
+    text = schedule_file.dumps(roadmap)
+    data = tomllib.loads(text)
+    assert len(data["activity"]) == len(roadmap.activities) == text.count("\n[[activity]]\n")
+    first = data["activity"][0]
+    assert first["deadline"] == "апрель 2022 г."
+    assert first["kind"] == "once"
+    assert first["windows"] == [{"start": date(2022, 4, 1), "due": date(2022, 4, 30)}]
+    assert '# override_phrase = ""' in text and "# override_windows = []" in text
+    assert data["period"] == {"start": date(2022, 1, 1), "end": date(2024, 12, 31)}
+
+
+def test_overrides_round_trip_and_apply(tmp_path: Path) -> None:
+    roadmap = imported("spassk-2022.txt")
+    roadmap = Roadmap(**{f: getattr(roadmap, f) for f in roadmap.__dataclass_fields__})
+    roadmap.activities = [a for a in roadmap.activities]
+    first, second = schedule_file.loads(schedule_file.dumps(roadmap), Path("x.toml")).activities[:2]
+    first.override_windows = [Window(date(2022, 9, 30), date(2022, 9, 1))]
+    second.override_phrase = "IV квартал 2022 г."
+    second.expansion = None
+    roadmap.activities = [first, second]
+    back = _round_trip(roadmap, tmp_path)
+    assert back.activities[0].override_windows == first.override_windows
+    assert back.activities[0].windows == (Window(date(2022, 9, 30), date(2022, 9, 1)),)
+    assert back.activities[0].kind is Kind.ONCE
+    assert back.activities[1].deadline == "август 2022 г."
+    assert back.activities[1].override_phrase == "IV квартал 2022 г."
+    assert back.activities[1].windows == (Window(date(2022, 12, 31), date(2022, 10, 1)),)
+
+
+def test_an_admin_edit_by_hand(tmp_path: Path) -> None:
+    path = tmp_path / "spassk.toml"
+    schedule_file.write(imported("spassk-2022.txt"), path)
+    text = path.read_text(encoding="utf-8")
+    text = text.replace('# override_phrase = ""', 'override_phrase = "до 20.09.2022"', 1)
+    head, first, rest = text.split("# override_windows = []", 2)  # the second activity's
+    text = head + "# override_windows = []" + first
+    text += "override_windows = [{ due = 2022-09-30 }]" + rest
+    path.write_text(text, encoding="utf-8")
+    loaded = schedule_file.load(path)
+    first, second = loaded.activities[:2]
+    assert first.override_phrase == "до 20.09.2022"
+    assert first.windows == (Window(date(2022, 9, 20)),)
+    assert any("differ from what" in w for w in loaded.warnings)
+    assert second.windows == (Window(date(2022, 9, 30)),)
+
+
+def test_stale_computed_windows_are_reported(tmp_path: Path) -> None:
+    path = tmp_path / "spassk.toml"
+    schedule_file.write(imported("spassk-2022.txt"), path)
+    text = path.read_text(encoding="utf-8").replace(
+        'deadline = "август 2022 г."', 'deadline = "сентябрь 2022 г."'
+    )
+    path.write_text(text, encoding="utf-8")
+    loaded = schedule_file.load(path)
+    assert loaded.activities[1].windows == (Window(date(2022, 9, 30), date(2022, 9, 1)),)
+    assert any(
+        "activity #2 (number 2)" in w and "new reading is used" in w for w in loaded.warnings
+    )
+
+
+BROKEN = [
+    ("title = \n", "not valid TOML"),
+    ('titel = "x"\n', "unknown key 'titel' (did you mean 'title'?)"),
+    (
+        '[[activity]]\nnumber = "1"\ntitle = "x"\ndeadline = "май 2023"\noveride_phrase = "x"\n',
+        "activity #1: unknown key 'overide_phrase' (did you mean 'override_phrase'?)",
+    ),
+    ('[[activity]]\nnumber = "1"\ntitle = "x"\n', "activity #1 (number 1): 'deadline' is missing"),
+    (
+        '[[activity]]\nnumber = "1"\ntitle = "x"\ndeadline = "май 2023"\nresponsible = "Иванов"\n',
+        "'responsible' must be a list of text",
+    ),
+    (
+        '[[activity]]\nnumber = "1"\ntitle = "x"\ndeadline = "май"\n'
+        "override_windows = [{ start = 2023-05-31, due = 2023-05-01 }]\n",
+        "override_windows #1: starts after it is due",
+    ),
+    (
+        '[[activity]]\nnumber = "1"\ntitle = "x"\ndeadline = "май"\n'
+        'override_windows = [{ due = "31 мая" }]\n',
+        "'due' must be a date written YYYY-MM-DD",
+    ),
+    ('[[activity]]\ntitle = "x"\ndeadline = "май"\n', "activity #1: 'number' is missing"),
+    ("activity = 3\n", "'activity' must be written as [[activity]] tables"),
+]
+HEAD = 'title = "План"\ntimezone = "Europe/Moscow"\n'
+PERIOD = "[period]\nstart = 2023-01-01\nend = 2023-12-31\n"
+
+
+@pytest.mark.parametrize(("body", "message"), BROKEN, ids=lambda v: str(v)[:24])
+def test_broken_files_name_the_file_and_what_is_wrong(
+    body: str, message: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "broken.toml"
+    top, tables = (body, "") if not body.startswith("[[") else ("", body)
+    path.write_text(HEAD + top + PERIOD + tables, encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        schedule_file.load(path)
+    assert str(path) in str(caught.value)
+    assert message in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('title = "План"\n' + PERIOD, "'timezone' is missing"),
+        ('title = "План"\ntimezone = "Mars/Base"\n' + PERIOD, "unknown time zone"),
+        (HEAD, "'start' is missing"),
+        (HEAD + "[period]\nstart = 2023-01-01\nend = 2022-01-01\n", "ends before it starts"),
+        (HEAD + "[period]\nstart = 2023-01-01T10:00:00\nend = 2023-12-31\n", "not a date and time"),
+        ("format = 2\n" + HEAD + PERIOD, "format 2 is not one this tracker reads"),
+    ],
+)
+def test_broken_top_level(text: str, message: str, tmp_path: Path) -> None:
+    path = tmp_path / "broken.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError, match=re.escape(message)):
+        schedule_file.load(path)
+
+
+def test_minimal_hand_written_file(tmp_path: Path) -> None:
+    path = tmp_path / "mine.toml"
+    path.write_text(
+        HEAD + PERIOD + '[[activity]]\nnumber = 1\ntitle = "Отчёт"\ndeadline = "до 1 июня 2023"\n',
+        encoding="utf-8",
+    )
+    roadmap = schedule_file.load(path)
+    assert roadmap.slug == "mine"
+    assert roadmap.activities[0].number == "1"
+    assert roadmap.activities[0].windows == (Window(date(2023, 6, 1)),)
+
+
+def test_missing_and_non_utf8_files(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="no such schedule file"):
+        schedule_file.load(tmp_path / "none.toml")
+    path = tmp_path / "cp1251.toml"
+    path.write_bytes('title = "План"'.encode("cp1251"))
+    with pytest.raises(InputError, match="not UTF-8"):
+        schedule_file.load(path)
+
+
+def test_readme_documents_every_key() -> None:
+    readme = (ROOT / "schedules" / "README.md").read_text(encoding="utf-8")
+    for key in (*schedule_file._TOP_KEYS, *schedule_file._ACTIVITY_KEYS):
+        assert f"`{key}`" in readme, key
