@@ -77,6 +77,37 @@ CASES: list[Any] = [
         "янв. 2023", P, Kind.ONCE, 1, ("2023-01-01", "2023-01-31"), None, id="month-dot-year"
     ),
     pytest.param("ноябрь 2022г", P, Kind.ONCE, 1, ("2022-11-01", "2022-11-30"), None, id="glued-g"),
+    # Bare years after a dated month pattern repeat the pattern, with a warning.
+    pytest.param(
+        "май–июнь 2022, 2023, 2024",
+        P,
+        Kind.ONCE,
+        3,
+        ("2022-05-01", "2022-06-30"),
+        ("2024-05-01", "2024-06-30"),
+        id="pattern-repeated-for-years",
+    ),
+    pytest.param(
+        "По состоянию на 1 января 2023",
+        P,
+        Kind.ONCE,
+        1,
+        ("2023-01-01", "2023-01-01"),
+        None,
+        id="as-of-date",
+    ),
+    pytest.param(
+        "весь 2023 год", P, Kind.CONTINUOUS, 1, ("2023-01-01", "2023-12-31"), None, id="whole-year"
+    ),
+    pytest.param(
+        "до 10 декабря 2022 г., далее ежегодно",
+        P,
+        Kind.RECURRING,
+        3,
+        ("2022-01-01", "2022-12-10"),
+        ("2024-01-01", "2024-12-10"),
+        id="dated-deadline-then-yearly",
+    ),
     pytest.param(
         "до 6-го рабочего дня месяца",
         Period(date(2024, 1, 1), date(2024, 5, 31)),

@@ -153,6 +153,7 @@ class _Reader:
             self.warnings.append(
                 "несколько сроков подряд без разделителя: возможно, склеены строки"
             )
+        groups = _repeat_for_years(groups, self.warnings)
         flat = _propagate([item for group in groups for item in group], self.warnings)
         # Put the propagated items back into their «или» groups.
         regrouped: list[list[_Item]] = []
@@ -296,6 +297,52 @@ def _items(parts: list[g.Constituent]) -> list[list[_Item]]:
             groups.append([item])
         join_next = False
     return groups
+
+
+def _repeat_for_years(groups: list[list[_Item]], warnings: list[str]) -> list[list[_Item]]:
+    """«май–июнь 2022, 2023, 2024»: bare years after a dated pattern repeat that pattern."""
+    out: list[list[_Item]] = []
+    pattern: n.Node | None = None
+    for group in groups:
+        item = group[0] if len(group) == 1 else None
+        if (
+            pattern is not None
+            and isinstance(item, n.Year)
+            and item.year is not None
+            and not item.current
+        ):
+            out.append([n.with_year(_strip_year(pattern), item.year)])
+            warnings.append(
+                f"«{item.year}» понят как «{n.describe(n.with_year(_strip_year(pattern), item.year))}»"
+            )
+            continue
+        node = item if isinstance(item, n.Month | n.Day | n.Span | n.Part | n.Season) else None
+        pattern = node if node is not None and _single_year(node) else None
+        out.append(group)
+    return out
+
+
+def _single_year(node: n.Node) -> bool:
+    """A month-level pattern whose every part carries the same written year."""
+    if isinstance(node, n.Span):
+        first, last = n.written_year(node.first), n.last_written_year(node.last)
+        inner = (node.first, node.last)
+        return (
+            all(isinstance(x, n.Month | n.Day) for x in inner)
+            and last is not None
+            and first in (None, last)
+        )
+    return isinstance(node, n.Month | n.Day) and node.year is not None
+
+
+def _strip_year(node: n.Node) -> n.Node:
+    if isinstance(node, n.Span):
+        return n.Span(_strip_year(node.first), _strip_year(node.last))
+    if isinstance(node, n.Day):
+        return n.Day(node.day, node.month, None, node.weekday)
+    if isinstance(node, n.Month):
+        return n.Month(node.month, None)
+    return node
 
 
 def _replace_current(node: n.Node, year: int) -> n.Node:
@@ -515,6 +562,10 @@ class _Rule:
         lo: date | None = None
         hi: date | None = None
         for p in self.parts:
+            if isinstance(p, g.Until) and isinstance(p.target, n.Day) and p.target.year:
+                # «до 10 декабря 2022 г., далее ежегодно»: the rule starts in that year.
+                first = date(p.target.year, 1, 1)
+                lo = first if lo is None else min(lo, first)
             if isinstance(p, g.From) and n.has_year(p.node):
                 lo = n.bounds(p.node)[0]
             elif isinstance(p, g.Time) and n.has_year(p.node):
@@ -577,10 +628,10 @@ class _Rule:
             if unit != "week":
                 raise PhraseError("день недели в правиле без «текущей недели»")
             return us + timedelta(days=target.weekday)
-        if isinstance(target, n.Day) and target.month is not None and target.year is None:
+        if isinstance(target, n.Day) and target.month is not None:
             if unit != "year":
                 raise PhraseError("дата внутри неежегодного правила")
-            return n.bounds(target, us.year)[0]
+            return n.make_date(us.year, target.month, target.day)
         if isinstance(target, n.Part) and target.part == "end":
             return n.bounds(target.of, us.year)[1]
         if isinstance(target, n.Month) and target.year is None and until.mode == "notlater":
