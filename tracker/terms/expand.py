@@ -311,10 +311,9 @@ def _repeat_for_years(groups: list[list[_Item]], warnings: list[str]) -> list[li
             and item.year is not None
             and not item.current
         ):
-            out.append([n.with_year(_strip_year(pattern), item.year)])
-            warnings.append(
-                f"«{item.year}» понят как «{n.describe(n.with_year(_strip_year(pattern), item.year))}»"
-            )
+            repeated = n.with_year(_strip_year(pattern), item.year)
+            out.append([repeated])
+            warnings.append(f"«{item.year}» понят как «{n.describe(repeated)}»")
             continue
         node = item if isinstance(item, n.Month | n.Day | n.Span | n.Part | n.Season) else None
         pattern = node if node is not None and _single_year(node) else None
