@@ -15,8 +15,11 @@ _PARAGRAPH_BREAK = re.compile(r"</p>\s*<p[^>]*>", re.IGNORECASE)
 _TAG = re.compile(r"</?(?:p|br|span|b|i|u|strong|em|div|font)\b[^>]*>", re.IGNORECASE)
 _BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _BOLD = re.compile(r"\*\*")
-_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None)
-_ODD_SPACES = dict.fromkeys(map(ord, "\u00a0\u2007\u202f\u2009\u200a\u3000"), " ")
+_INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
+_ODD_SPACES = re.compile("[\u00a0\u2007\u202f\u2009\u200a\u3000]")
+_SPECIAL = re.compile(
+    "[<&*\r\u00ad\u200b\u200c\u200d\u2060\ufeff\u00a0\u2007\u202f\u2009\u200a\u3000]"
+)
 _RUNS = re.compile(r"[ \t\f\v]+")
 _ROW_NUMBER = re.compile(r"^(?:\d{1,3}(?:\s?\.\s?\d{1,3})*|[IVXLCDM]{1,7}(?:\.\d{1,3})*)[.)]?$")
 _ROMAN = re.compile(r"^[IVXLCDM]{1,7}$")
@@ -24,14 +27,17 @@ _ROMAN = re.compile(r"^[IVXLCDM]{1,7}$")
 
 def clean(text: str) -> str:
     """Remove markup and invisible characters; keep line breaks; trim each line's ends."""
-    if "<" in text:
-        text = _PARAGRAPH_BREAK.sub("\n", text)
-        text = _BREAK.sub("\n", text)
-        text = _TAG.sub("", text)
-    if "&" in text:
-        text = html.unescape(text)
-    text = _BOLD.sub("", text).translate(_INVISIBLE).translate(_ODD_SPACES)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if _SPECIAL.search(text):
+        if "<" in text:
+            text = _PARAGRAPH_BREAK.sub("\n", text)
+            text = _BREAK.sub("\n", text)
+            text = _TAG.sub("", text)
+        if "&" in text:
+            text = html.unescape(text)
+        text = _ODD_SPACES.sub(" ", _INVISIBLE.sub("", _BOLD.sub("", text)))
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\n" not in text:
+        return text.strip()
     return "\n".join(line.strip() for line in text.split("\n")).strip("\n")
 
 

@@ -42,13 +42,13 @@ def _stem_patterns() -> dict[Column, re.Pattern[str]]:
 
 def column_of(cell: str) -> Column | None:
     """The column a header cell names, or None. The stem found earliest in the cell wins."""
+    vocab = vocabulary()
+    if len(cell.split()) > vocab.header_max_words:
+        return None
     text = fold(clean(cell).replace("\n", " "))
     if not text or is_row_number(text):
         return None
-    vocab = vocabulary()
     words = text.split(" ")
-    if len(words) > vocab.header_max_words:
-        return None
     window = " ".join(words[: vocab.header_stem_within_words])
     best: tuple[int, int, Column] | None = None
     for order, (column, pattern) in enumerate(_stem_patterns().items()):
@@ -60,6 +60,8 @@ def column_of(cell: str) -> Column | None:
 
 def read_header(cells: Sequence[str]) -> Header | None:
     """The header a row states, if it names enough columns, a title and a deadline among them."""
+    if any(is_row_number(clean(cell)) for cell in cells):
+        return None
     positions: dict[Column, list[int]] = {}
     for index, cell in enumerate(cells):
         column = column_of(cell)
@@ -69,8 +71,6 @@ def read_header(cells: Sequence[str]) -> Header | None:
     if len(positions) < vocab.header_min_columns:
         return None
     if Column.TITLE not in positions or Column.DEADLINE not in positions:
-        return None
-    if any(is_row_number(clean(cell)) for cell in cells):
         return None
     width = max(i for i, cell in enumerate(cells) if clean(cell)) + 1
     return Header({column: tuple(found) for column, found in positions.items()}, width)
@@ -111,7 +111,7 @@ def merge_header(first: Sequence[str], second: Sequence[str]) -> list[str]:
 
 def is_column_numbering(cells: Sequence[str]) -> bool:
     """The «1 | 2 | 3 | 4» row many Russian tables print under the header."""
-    values = [clean(cell) for cell in cells if clean(cell)]
-    if len(values) < 3:
+    values = [value for value in (cell.strip() for cell in cells) if value]
+    if len(values) < 3 or values[0] != "1":
         return False
     return values == [str(n) for n in range(1, len(values) + 1)]

@@ -163,22 +163,41 @@ def _read_docx(path: Path, data: bytes) -> list[Block]:
     return blocks
 
 
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
 def _docx_table(table: Any, name: str) -> Table:
-    """Rows of a Word table. A cell merged across columns is kept once, in its first column; a
-    cell merged down several rows is repeated in each (it applies to each activity)."""
+    """Rows of a Word table, read from its XML. A cell merged across columns is kept once, in
+    its first column; a cell merged down several rows is repeated in each (it applies to each
+    activity); a cell of several paragraphs keeps them as lines."""
     rows: Grid = []
-    for row in table.rows:
-        cells: list[str] = []
-        previous: object = None
-        for cell in row.cells:
-            element = cell._tc
-            if element is previous:
-                cells.append("")
-                continue
-            previous = element
-            cells.append("\n".join(paragraph.text for paragraph in cell.paragraphs))
+    above: dict[int, str] = {}
+    for tr in table._tbl.tr_lst:
+        cells = [""] * tr.grid_before
+        for tc in tr.tc_lst:
+            column = len(cells)
+            if tc.vMerge == "continue":
+                text = above.get(column, "")
+            else:
+                text = "\n".join(_paragraph_text(p) for p in tc.p_lst)
+            above[column] = text
+            cells.append(text)
+            cells.extend([""] * (tc.grid_span - 1))
         rows.append(cells)
     return Table(rows, list(range(1, len(rows) + 1)), "row", name)
+
+
+def _paragraph_text(paragraph: Any) -> str:
+    parts: list[str] = []
+    for node in paragraph.iter(f"{_W}t", f"{_W}tab", f"{_W}br", f"{_W}cr"):
+        tag = node.tag
+        if tag == f"{_W}t":
+            parts.append(node.text or "")
+        elif tag == f"{_W}tab":
+            parts.append(" ")
+        else:
+            parts.append("\n")
+    return "".join(parts)
 
 
 # --- Excel ------------------------------------------------------------------------------------
