@@ -326,3 +326,36 @@ def test_one_cell_per_line_layout(tmp_path: Path) -> None:
 
 def test_columns_cover_every_named_column() -> None:
     assert set(COLUMNS) == {"number", "title", "result", "deadline", "responsible"}
+
+
+def test_word_plan_split_into_tables_with_a_two_row_header(tmp_path: Path) -> None:
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("План мероприятий на 2022-2023 учебный год")
+    for part, rows in enumerate(
+        [
+            [("1", "Семинар", "октябрь 2022 г.", "Иванов И.И.")],
+            [("2", "Отчёт", "май 2023 г.", "Петров П.П.")],
+        ]
+    ):
+        if part:
+            document.add_paragraph("")  # a page break turned the table into two
+        table = document.add_table(rows=2, cols=4)
+        for index, (top, bottom) in enumerate(
+            [("№", "п/п"), ("Наименование", "мероприятия"), ("Срок", "исполнения"),
+             ("Ответственный", "исполнитель")]
+        ):  # fmt: skip
+            table.cell(0, index).text = top
+            table.cell(1, index).text = bottom
+        for row in rows:
+            cells = table.add_row().cells
+            for index, text in enumerate(row):
+                cells[index].text = text
+    path = tmp_path / "split.docx"
+    document.save(path)
+    roadmap = import_roadmap(path)
+    assert [(a.number, a.title, a.deadline) for a in roadmap.activities] == [
+        ("1", "Семинар", "октябрь 2022 г."),
+        ("2", "Отчёт", "май 2023 г."),
+    ]

@@ -8,12 +8,15 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from roadmap_helpers import SEEDS, imported
 
 from tracker.errors import InputError
 from tracker.roadmap import schedule_file
-from tracker.roadmap.model import Roadmap
-from tracker.terms import Kind, Window
+from tracker.roadmap.importer import read_deadline
+from tracker.roadmap.model import Activity, Roadmap
+from tracker.terms import Kind, Period, Window
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -179,3 +182,42 @@ def test_readme_documents_every_key() -> None:
     readme = (ROOT / "schedules" / "README.md").read_text(encoding="utf-8")
     for key in (*schedule_file._TOP_KEYS, *schedule_file._ACTIVITY_KEYS):
         assert f"`{key}`" in readme, key
+
+
+TEXT = st.text(max_size=40)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    number=TEXT,
+    title=TEXT,
+    deadline=TEXT,
+    result=st.none() | TEXT,
+    section=st.none() | TEXT,
+    responsible=st.lists(TEXT, max_size=3),
+    override=st.none() | TEXT,
+)
+def test_any_text_survives_the_round_trip(
+    number: str,
+    title: str,
+    deadline: str,
+    result: str | None,
+    section: str | None,
+    responsible: list[str],
+    override: str | None,
+) -> None:
+    period = Period(date(2022, 1, 1), date(2022, 12, 31))
+    activity = Activity(
+        number=number,
+        title=title,
+        deadline=deadline,
+        section=section,
+        result=result,
+        responsible=responsible,
+        override_phrase=override,
+    )
+    activity.expansion = read_deadline(activity.effective_phrase, period)
+    roadmap = Roadmap(slug="s", title=title, period=period, activities=[activity])
+    back = schedule_file.loads(schedule_file.dumps(roadmap), Path("x.toml"))
+    assert back.activities == roadmap.activities
+    assert back.title == title

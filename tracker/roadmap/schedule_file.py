@@ -58,7 +58,11 @@ _ACTIVITY_KEYS = (
 def _toml(values: Mapping[str, Any]) -> str:
     """``key = value`` lines for the non-empty ``values``, in order."""
     kept = {key: value for key, value in values.items() if value is not None}
-    return tomli_w.dumps(kept, multiline_strings=True) if kept else ""
+    if not kept:
+        return ""
+    # a carriage return would not survive a multi-line string (TOML folds CRLF to LF there)
+    multiline = "\r" not in repr(kept)
+    return tomli_w.dumps(kept, multiline_strings=multiline)
 
 
 def _window(window: Window) -> dict[str, date]:
