@@ -78,8 +78,8 @@ def test_unreadable_rows_are_kept_and_summed_up_at_the_end(tmp_path: Path) -> No
     code, _, stderr = _run("import", str(source), "-o", str(out))
     assert code == 0
     summary = stderr[stderr.index("2 of 3 rows") :]
-    assert "2 (line/row 4): «когда рак на горе свистнет»" in summary
-    assert "3 (line/row 5): «32 мая 2023»" in summary
+    assert "2 (line 4): «когда рак на горе свистнет»" in summary
+    assert "3 (line 5): «32 мая 2023»" in summary
     assert stderr.rstrip().endswith(summary.rstrip())
     data = tomllib.loads(out.read_text(encoding="utf-8"))
     assert [a["kind"] for a in data["activity"]] == ["once", "error", "error"]

@@ -64,8 +64,10 @@ def unreadable_summary(roadmap: Roadmap) -> list[str]:
         f"{len(rows)} of {len(roadmap.activities)} rows have a deadline that could not be read "
         "(kept with kind 'error'; correct them with override_phrase or override_windows):"
     ]
+    textual = (roadmap.source or "").lower().endswith((".txt", ".csv", ".tsv"))
+    unit = "line" if textual else "row"
     for activity in rows:
-        where = f" (line/row {activity.source_row})" if activity.source_row else ""
+        where = f" ({unit} {activity.source_row})" if activity.source_row else ""
         section = f"{activity.section} / " if activity.section else ""
         error = activity.expansion.error if activity.expansion else None
         lines.append(

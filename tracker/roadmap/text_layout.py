@@ -29,7 +29,7 @@ def read_text(text: str) -> list[Block]:
     rows_at = _row_layout_header(lines)
     tokens = _tokens(lines)
     cells_at = _cell_layout_header(tokens)
-    if rows_at is not None and (cells_at is None or rows_at <= tokens[cells_at[0]].line):
+    if rows_at is not None and (cells_at is None or rows_at + 1 <= tokens[cells_at[0]].line):
         return _rows_layout(lines, rows_at)
     if cells_at is not None:
         return _cells_layout(tokens, *cells_at)
