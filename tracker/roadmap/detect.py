@@ -265,9 +265,9 @@ class _Builder:
         while len(cells) > width and is_blank(cells[-1]):
             cells.pop()
         extra = max(len(cells) - width, 0)
-        position = 1
+        position = (self.lead or 0) + 1  # cells before the number cell keep their places
         while len(cells) > width and position < len(cells):
-            if is_blank(cells[position]) and position != self.lead:
+            if is_blank(cells[position]):
                 del cells[position]
             else:
                 position += 1
