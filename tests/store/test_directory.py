@@ -181,3 +181,24 @@ def test_two_files_for_one_roadmap(engine: Engine, folder: Path) -> None:
 def test_missing_folder_is_an_input_error(engine: Engine, tmp_path: Path) -> None:
     with pytest.raises(InputError, match="no schedules folder"):
         run(engine, tmp_path / "absent")
+
+
+def test_many_files_sync_in_order_through_the_pool(engine: Engine, folder: Path) -> None:
+    for n in range(20):
+        (folder / f"z{n:02d}.toml").write_text(schedule(f"z{n:02d}", "2022-06-30"), "utf-8")
+    (folder / "z07.toml").write_text("broken = [", encoding="utf-8")
+    report = run(engine, folder)
+    names = [Path(f.path).name for f in report.files]
+    assert names == sorted(names)
+    assert [Path(f.path).name for f in report.failed] == ["z07.toml"]
+    assert outcomes(report)["z19.toml"] == "created"
+
+
+def test_load_all_keeps_order_and_errors_with_workers(folder: Path) -> None:
+    from tracker.store.loading import load_all
+
+    files = [folder / "alpha.toml", folder / "absent.toml", folder / "beta.toml"] * 8
+    results = list(load_all(load, files, workers=2))
+    assert [path for path, _ in results] == files
+    assert isinstance(results[1][1], str) and "absent.toml" in results[1][1]
+    assert [r.slug for _, r in results[:3:2] if isinstance(r, Roadmap)] == ["alpha", "beta"]

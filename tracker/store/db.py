@@ -94,6 +94,15 @@ def require_current(engine: Engine) -> None:
     raise StoreError(message, hint="run `tracker db upgrade`")
 
 
+def analyze(engine: Engine) -> None:
+    """Refresh the planner's statistics (after a sync that wrote many rows)."""
+    with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            connection.execute(text("ANALYZE roadmap, activity, activity_executor, occurrence"))
+        else:
+            connection.execute(text("ANALYZE"))
+
+
 def _alembic_config(connection: Any) -> Any:
     from alembic.config import Config
 

@@ -9,6 +9,7 @@ import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from tracker.calendar import Shift, WorkCalendar
 from tracker.roadmap.model import Activity, Roadmap
@@ -30,11 +31,13 @@ class SyncPolicy:
         return f"{self.shift.value}/{self.checkin}"
 
 
-@dataclass(frozen=True, slots=True, order=True)
-class PlannedOccurrence:
+class PlannedOccurrence(NamedTuple):
     due: date
     start: date | None
     kind: str = OccurrenceKind.WINDOW.value
+
+    def sort_key(self) -> tuple[date, date, str]:
+        return (self.due, self.start or date.min, self.kind)
 
 
 @dataclass(slots=True)
@@ -83,8 +86,9 @@ def occurrences_of(
             first = window.start or (roadmap.period.start if roadmap.period else window.due)
             for start, due in checkin_windows(first, window.due, policy.checkin):
                 planned.add(PlannedOccurrence(due, start, OccurrenceKind.CHECKIN.value))
-        return sorted(planned)
-    return sorted({PlannedOccurrence(window.due, window.start) for window in windows})
+        return sorted(planned, key=PlannedOccurrence.sort_key)
+    unique = {PlannedOccurrence(window.due, window.start) for window in windows}
+    return sorted(unique, key=PlannedOccurrence.sort_key)
 
 
 def activity_keys(activities: list[Activity]) -> list[str]:
@@ -119,7 +123,12 @@ def digest(*parts: object) -> str:
 
 
 def activity_fingerprint(planned: PlannedActivity, policy: SyncPolicy) -> str:
+    """What the store holds of an activity, hashed; equal fingerprints need no writes."""
     source = planned.source
+    windows = tuple(
+        (window.start.toordinal() if window.start else 0, window.due.toordinal())
+        for window in source.windows
+    )
     return digest(
         policy.token(),
         planned.key,
@@ -132,7 +141,7 @@ def activity_fingerprint(planned: PlannedActivity, policy: SyncPolicy) -> str:
         source.expansion.rule if source.expansion else "",
         source.kind.value,
         source.source_row,
-        source.windows,
+        windows,
         planned.links,
     )
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
@@ -74,7 +74,7 @@ class StatusQuery:
     due_soon_days: int = 14
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class StatusRow:
     roadmap: str
     key: str
@@ -272,30 +272,24 @@ def _occurrence_rows(
         .where(and_(*filters))
         .order_by(OC.c.effective_due, RM.c.slug, A.c.position, OC.c.id)
     )
-    out: list[StatusRow] = []
     with engine.connect() as conn:
-        for row in conn.execute(statement):
-            today = _today_of(row, days, query)
-            out.append(
-                StatusRow(
-                    roadmap=row.slug,
-                    key=row.key,
-                    title=row.title,
-                    section=row.section,
-                    activity_kind=row.kind,
-                    occurrence_id=row.id,
-                    occurrence_kind=row.occurrence_kind,
-                    start=row.start,
-                    due=row.due,
-                    extended_due=row.extended_due,
-                    effective_due=row.effective_due,
-                    status=row.status,
-                    completed_on=row.completed_on,
-                    state=derive_state(row.status, row.effective_due, today, query.due_soon_days),
-                    today=today,
-                    activity_id=row.activity_id,
-                )
+        rows = conn.execute(statement).all()
+    out: list[StatusRow] = []
+    soon = query.due_soon_days
+    for (
+        slug, zone, activity_id, key, title, section, kind, occurrence_id, occurrence_kind,
+        start, due, extended_due, effective_due, status, completed_on,
+    ) in rows:  # fmt: skip
+        today = query.today or days.get(zone) or query.now.astimezone(ZoneInfo(zone)).date()
+        state = derive_state(status, effective_due, today, soon)
+        out.append(
+            StatusRow(
+                roadmap=slug, key=key, title=title, section=section, activity_kind=kind,
+                occurrence_id=occurrence_id, occurrence_kind=occurrence_kind, start=start,
+                due=due, extended_due=extended_due, effective_due=effective_due, status=status,
+                completed_on=completed_on, state=state, today=today, activity_id=activity_id,
             )
+        )  # fmt: skip
     return out
 
 
@@ -353,8 +347,8 @@ def executor_labels(engine: Engine, activity_ids: Sequence[int]) -> dict[int, tu
         .order_by(AE.c.activity_id, AE.c.position)
     )
     with engine.connect() as conn:
-        for index in range(0, len(wanted), 500):
-            chunk = wanted[index : index + 500]
+        for index in range(0, len(wanted), 900):
+            chunk = wanted[index : index + 900]
             for row in conn.execute(statement.where(AE.c.activity_id.in_(chunk))):
                 labels[row.activity_id].append(_label(row.name, row.executor, row.stand_in))
     return {key: tuple(names) for key, names in labels.items()}
@@ -369,7 +363,7 @@ def _label(name: str, executor: str | None, stand_in: bool) -> str:
 
 
 def _with_executors(engine: Engine, rows: list[StatusRow]) -> list[StatusRow]:
-    if not rows:
-        return rows
     labels = executor_labels(engine, [row.activity_id for row in rows])
-    return [replace(row, executors=labels.get(row.activity_id, ())) for row in rows]
+    for row in rows:
+        row.executors = labels.get(row.activity_id, ())
+    return rows

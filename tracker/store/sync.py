@@ -13,7 +13,7 @@ Bulk paths use SQLAlchemy Core ``executemany`` rather than ORM objects per row.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -25,8 +25,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from tracker.calendar import WorkCalendar, russian_calendar
 from tracker.errors import InputError, TrackerError
 from tracker.roadmap.model import Roadmap
-from tracker.store.db import unreachable
+from tracker.store.bulk import Bulk
+from tracker.store.db import analyze, unreachable
 from tracker.store.executors import Directory, ExecutorEntry, Known, load_executors, normalize
+from tracker.store.loading import Loader, load_all
 from tracker.store.models import (
     Activity,
     ActivityExecutor,
@@ -57,6 +59,8 @@ RM = RoadmapRow.__table__  # type: ignore[attr-defined]
 SC = StatusChange.__table__  # type: ignore[attr-defined]
 
 ACTOR = "sync"
+#: A sync that writes this many rows refreshes the query planner's statistics.
+ANALYZE_AFTER = 10_000
 CHUNK = 500
 T = TypeVar("T")
 
@@ -242,6 +246,27 @@ def _roadmap_values(item: _Prepared, now: datetime) -> dict[str, Any]:
     }
 
 
+_ACTIVITY_COLUMNS = (
+    "roadmap_id",
+    "key",
+    "number",
+    "section",
+    "title",
+    "result",
+    "deadline",
+    "rule",
+    "kind",
+    "position",
+    "source_row",
+    "fingerprint",
+)
+
+
+def _activity_row(roadmap_id: int, item: PlannedActivity) -> tuple[Any, ...]:
+    values = _activity_values(roadmap_id, item)
+    return tuple(values[column] for column in _ACTIVITY_COLUMNS)
+
+
 def _activity_values(roadmap_id: int, item: PlannedActivity) -> dict[str, Any]:
     source = item.source
     return {
@@ -268,6 +293,7 @@ class _Writer:
         self, conn: Connection, effective: EffectiveDue, now: datetime, report: FileReport
     ) -> None:
         self.conn = conn
+        self.bulk = Bulk(conn)
         self.effective = effective
         self.now = now
         self.counts = report.counts
@@ -333,7 +359,11 @@ class _Writer:
             self.counts["activities updated"] += len(changed)
             self._reconcile(changed)
         if fresh:
-            self.conn.execute(insert(A), [_activity_values(roadmap_id, item) for item in fresh])
+            self.bulk.insert(
+                A,
+                _ACTIVITY_COLUMNS,
+                [_activity_row(roadmap_id, item) for item in fresh],
+            )
             ids: dict[str, int] = {
                 key: aid
                 for key, aid in self.conn.execute(
@@ -352,39 +382,24 @@ class _Writer:
 
     def _links(self, items: list[tuple[int, PlannedActivity]]) -> None:
         rows = [
-            {
-                "activity_id": aid,
-                "position": position,
-                "name": name,
-                "executor_id": executor_id,
-                "lead": position == 0,
-                "stand_in": stand_in,
-            }
+            (aid, position, name, executor_id, position == 0, stand_in)
             for aid, item in items
             for position, (name, executor_id, stand_in) in enumerate(item.links)
         ]
-        if rows:
-            self.conn.execute(insert(AE), rows)
+        self.bulk.insert(
+            AE, ("activity_id", "position", "name", "executor_id", "lead", "stand_in"), rows
+        )
 
     def _insert_occurrences(self, rows: list[tuple[int, PlannedOccurrence]]) -> None:
         if not rows:
             return
-        effective = self.effective
-        self.conn.execute(
-            insert(OC),
+        effective, day = self.effective, self.bulk.day
+        self.bulk.insert(
+            OC,
+            ("activity_id", "kind", "start", "due", "effective_due", "status"),
             [
-                {
-                    "activity_id": aid,
-                    "kind": occurrence.kind,
-                    "start": occurrence.start,
-                    "due": occurrence.due,
-                    "extended_due": None,
-                    "effective_due": effective(occurrence.due),
-                    "status": "planned",
-                    "completed_on": None,
-                    "archived_at": None,
-                }
-                for aid, occurrence in rows
+                (aid, o.kind, day(o.start), day(o.due), day(effective(o.due)), "planned")
+                for aid, o in rows
             ],
         )
         self.counts["occurrences added"] += len(rows)
@@ -536,9 +551,6 @@ def archive_missing(
     return archived
 
 
-Loader = Callable[[Path], Roadmap]
-
-
 def sync_directory(
     engine: Engine,
     folder: Path,
@@ -567,12 +579,10 @@ def sync_directory(
         raise unreachable(engine, error) from None
     directory = load_directory(engine)
     files = sorted(p for p in folder.glob("*.toml") if p.resolve() != executors_file.resolve())
-    for path in files:
+    for path, roadmap in load_all(load, files):
         file_report = FileReport(path=str(path))
-        try:
-            roadmap = load(path)
-        except (TrackerError, OSError, ValueError) as error:
-            file_report.outcome, file_report.error = "failed", str(error)
+        if isinstance(roadmap, str):
+            file_report.outcome, file_report.error = "failed", roadmap
             report.files.append(file_report)
             continue
         try:
@@ -584,4 +594,7 @@ def sync_directory(
         report.files.append(file_report)
     for slug in archive_missing(engine, folder, [str(p) for p in files], now):
         report.files.append(FileReport(path=slug, slug=slug, outcome="archived"))
+    written = sum(sum(f.counts.values()) for f in report.files)
+    if written >= ANALYZE_AFTER:
+        analyze(engine)
     return report
