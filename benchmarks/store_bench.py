@@ -30,6 +30,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -288,7 +289,7 @@ def step_baseline(url: str, source_url: str) -> None:
     _report(seconds=seconds, rows=len(activities) + len(occurrences))
 
 
-STEPS = {
+STEPS: dict[str, Callable[..., None]] = {
     "load": step_load,
     "sync": step_sync,
     "backlog": step_backlog,

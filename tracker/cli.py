@@ -331,11 +331,7 @@ def sync_command(folder: str | None) -> None:
 
     settings = _settings()
     directory = Path(folder) if folder else settings.schedules.dir
-    policy = SyncPolicy(
-        shift=settings.policy.shift,
-        checkin=settings.policy.checkin,
-        timezone=settings.policy.timezone,
-    )
+    policy = SyncPolicy(shift=settings.policy.shift, checkin=settings.policy.checkin)
     report = sync_directory(
         _engine(),
         directory,

@@ -25,7 +25,6 @@ class SyncPolicy:
 
     shift: Shift = Shift.NEXT
     checkin: str = "quarterly"
-    timezone: str = "Europe/Moscow"
 
     def token(self) -> str:
         return f"{self.shift.value}/{self.checkin}"
