@@ -25,50 +25,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from tracker.terms import Kind, Period, expand  # noqa: E402
+from tracker.terms.nodes import MONTHS_GEN, MONTHS_NOM  # noqa: E402
 
 PERIOD = Period(date(2022, 1, 1), date(2024, 12, 31))
-GEN = [
-    "января",
-    "февраля",
-    "марта",
-    "апреля",
-    "мая",
-    "июня",
-    "июля",
-    "августа",
-    "сентября",
-    "октября",
-    "ноября",
-    "декабря",
-]
-NOM = [
-    "январь",
-    "февраль",
-    "март",
-    "апрель",
-    "май",
-    "июнь",
-    "июль",
-    "август",
-    "сентябрь",
-    "октябрь",
-    "ноябрь",
-    "декабрь",
-]
-PREP = [
-    "январе",
-    "феврале",
-    "марте",
-    "апреле",
-    "мае",
-    "июне",
-    "июле",
-    "августе",
-    "сентябре",
-    "октябре",
-    "ноябре",
-    "декабре",
-]
+GEN = list(MONTHS_GEN[1:])
+NOM = list(MONTHS_NOM[1:])
+PREP = [name[:-1] + "е" for name in GEN]  # января → январе
 ROMAN = ["I", "II", "III", "IV"]
 DASHES = ["-", "–", "—", " - ", " – "]
 SUFFIX = [" г.", " года", "", " г", " год"]
