@@ -10,8 +10,9 @@ from storekit import NOW, Syncer, act, roadmap
 
 from tracker.errors import InputError, UsageError
 from tracker.store.changes import change_status, extend, history
-from tracker.store.models import Extension, Status
+from tracker.store.models import Status
 from tracker.store.status import State, StatusQuery, status_rows
+from tracker.store.tables import EXTENSION
 from tracker.terms.model import Kind
 
 TODAY = date(2022, 6, 15)
@@ -168,7 +169,7 @@ def test_extension_moves_effective_due_and_survives_sync(engine: Engine, sync: S
     assert change.effective_due == date(2022, 4, 29)
     assert refs(engine, state=State.OVERDUE) == ["beta:1"]
     with engine.connect() as conn:
-        (row,) = conn.execute(select(Extension.__table__)).all()  # type: ignore[attr-defined]
+        (row,) = conn.execute(select(EXTENSION)).all()
     assert (row.original_due, row.new_due, row.approved_by) == (
         date(2022, 4, 29),
         date(2022, 7, 31),

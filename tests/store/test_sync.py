@@ -10,11 +10,11 @@ from storekit import EXECUTORS, NOW, Syncer, act, roadmap
 
 from tracker.store.changes import change_status, history
 from tracker.store.executors import ExecutorEntry
-from tracker.store.models import Activity, Occurrence, Status
+from tracker.store.models import Status
+from tracker.store.tables import ACTIVITY as A
+from tracker.store.tables import OCCURRENCE as OC
 from tracker.terms.model import Kind
 
-A = Activity.__table__  # type: ignore[attr-defined]
-OC = Occurrence.__table__  # type: ignore[attr-defined]
 LATER = NOW + timedelta(hours=1)
 TABLES = ("roadmap", "activity", "activity_executor", "occurrence", "status_change", "extension")
 

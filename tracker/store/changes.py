@@ -17,23 +17,15 @@ from sqlalchemy import Connection, Engine, insert, or_, select, update
 from tracker.calendar import Shift, WorkCalendar, russian_calendar
 from tracker.errors import InputError, StoreError, UsageError
 from tracker.store.models import (
-    OPEN_STATUSES,
-    Activity,
     Event,
-    Extension,
-    Occurrence,
     Status,
-    StatusChange,
 )
-from tracker.store.models import Roadmap as RoadmapRow
-
-A = Activity.__table__  # type: ignore[attr-defined]
-EXT = Extension.__table__  # type: ignore[attr-defined]
-OC = Occurrence.__table__  # type: ignore[attr-defined]
-RM = RoadmapRow.__table__  # type: ignore[attr-defined]
-SC = StatusChange.__table__  # type: ignore[attr-defined]
-
-OPEN = [status.value for status in OPEN_STATUSES]
+from tracker.store.tables import ACTIVITY as A
+from tracker.store.tables import EXTENSION as EXT
+from tracker.store.tables import OCCURRENCE as OC
+from tracker.store.tables import OPEN
+from tracker.store.tables import ROADMAP as RM
+from tracker.store.tables import STATUS_CHANGE as SC
 
 #: Which statuses each target may be reached from.
 TRANSITIONS: dict[Status, tuple[Status, ...]] = {

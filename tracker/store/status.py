@@ -20,22 +20,14 @@ from sqlalchemy import ColumnElement, Engine, and_, case, exists, literal, or_, 
 from tracker.errors import InputError
 from tracker.store.executors import normalize
 from tracker.store.models import (
-    OPEN_STATUSES,
-    Activity,
-    ActivityExecutor,
-    Executor,
-    Occurrence,
     Status,
 )
-from tracker.store.models import Roadmap as RoadmapRow
-
-A = Activity.__table__  # type: ignore[attr-defined]
-AE = ActivityExecutor.__table__  # type: ignore[attr-defined]
-EX = Executor.__table__  # type: ignore[attr-defined]
-OC = Occurrence.__table__  # type: ignore[attr-defined]
-RM = RoadmapRow.__table__  # type: ignore[attr-defined]
-
-OPEN = [status.value for status in OPEN_STATUSES]
+from tracker.store.tables import ACTIVITY as A
+from tracker.store.tables import ACTIVITY_EXECUTOR as AE
+from tracker.store.tables import EXECUTOR as EX
+from tracker.store.tables import OCCURRENCE as OC
+from tracker.store.tables import OPEN
+from tracker.store.tables import ROADMAP as RM
 
 
 class State(StrEnum):
@@ -170,10 +162,9 @@ def executor_ids(engine: Engine, name: str) -> list[int]:
     return partial
 
 
-def _today_of(row: Any, days: dict[str, date], query: StatusQuery) -> date:
-    if query.today is not None:
-        return query.today
-    return days.get(row.timezone) or query.now.astimezone(ZoneInfo(row.timezone)).date()
+def _today_of(zone: str, days: dict[str, date], query: StatusQuery) -> date:
+    """Today for a roadmap in ``zone``: pinned, else looked up, else computed from ``now``."""
+    return query.today or days.get(zone) or query.now.astimezone(ZoneInfo(zone)).date()
 
 
 def derive_state(status: str, effective_due: date, today: date, due_soon_days: int) -> str:
@@ -280,7 +271,7 @@ def _occurrence_rows(
         slug, zone, activity_id, key, title, section, kind, occurrence_id, occurrence_kind,
         start, due, extended_due, effective_due, status, completed_on,
     ) in rows:  # fmt: skip
-        today = query.today or days.get(zone) or query.now.astimezone(ZoneInfo(zone)).date()
+        today = _today_of(zone, days, query)
         state = derive_state(status, effective_due, today, soon)
         out.append(
             StatusRow(
@@ -330,7 +321,7 @@ def _needs_dates_rows(
                 status=None,
                 completed_on=None,
                 state="needs-dates",
-                today=_today_of(row, days, query),
+                today=_today_of(row.timezone, days, query),
                 activity_id=row.activity_id,
             )
             for row in conn.execute(statement)

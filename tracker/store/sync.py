@@ -30,15 +30,8 @@ from tracker.store.db import analyze, unreachable
 from tracker.store.executors import Directory, ExecutorEntry, Known, load_executors, normalize
 from tracker.store.loading import Loader, load_all
 from tracker.store.models import (
-    Activity,
-    ActivityExecutor,
     Event,
-    Executor,
-    Occurrence,
-    RoadmapCoordinator,
-    StatusChange,
 )
-from tracker.store.models import Roadmap as RoadmapRow
 from tracker.store.plan import (
     EffectiveDue,
     PlannedActivity,
@@ -49,14 +42,13 @@ from tracker.store.plan import (
     digest,
     occurrences_of,
 )
-
-A = Activity.__table__  # type: ignore[attr-defined]
-AE = ActivityExecutor.__table__  # type: ignore[attr-defined]
-EX = Executor.__table__  # type: ignore[attr-defined]
-OC = Occurrence.__table__  # type: ignore[attr-defined]
-RC = RoadmapCoordinator.__table__  # type: ignore[attr-defined]
-RM = RoadmapRow.__table__  # type: ignore[attr-defined]
-SC = StatusChange.__table__  # type: ignore[attr-defined]
+from tracker.store.tables import ACTIVITY as A
+from tracker.store.tables import ACTIVITY_EXECUTOR as AE
+from tracker.store.tables import EXECUTOR as EX
+from tracker.store.tables import OCCURRENCE as OC
+from tracker.store.tables import ROADMAP as RM
+from tracker.store.tables import ROADMAP_COORDINATOR as RC
+from tracker.store.tables import STATUS_CHANGE as SC
 
 ACTOR = "sync"
 #: A sync that writes this many rows refreshes the query planner's statistics.

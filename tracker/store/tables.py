@@ -1,0 +1,37 @@
+"""The models' Core tables, for the bulk and query paths that bypass the ORM."""
+
+from __future__ import annotations
+
+from sqlalchemy import Table
+from sqlmodel import SQLModel
+
+from tracker.store.models import (
+    OPEN_STATUSES,
+    Activity,
+    ActivityExecutor,
+    Executor,
+    Extension,
+    Occurrence,
+    Roadmap,
+    RoadmapCoordinator,
+    StatusChange,
+)
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    table = model.__table__  # type: ignore[attr-defined]
+    assert isinstance(table, Table)
+    return table
+
+
+ACTIVITY = table_of(Activity)
+ACTIVITY_EXECUTOR = table_of(ActivityExecutor)
+EXECUTOR = table_of(Executor)
+EXTENSION = table_of(Extension)
+OCCURRENCE = table_of(Occurrence)
+ROADMAP = table_of(Roadmap)
+ROADMAP_COORDINATOR = table_of(RoadmapCoordinator)
+STATUS_CHANGE = table_of(StatusChange)
+
+#: Stored values of the open statuses (planned, in progress).
+OPEN = tuple(status.value for status in OPEN_STATUSES)
