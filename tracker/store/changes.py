@@ -16,10 +16,7 @@ from sqlalchemy import Connection, Engine, insert, or_, select, update
 
 from tracker.calendar import Shift, WorkCalendar, russian_calendar
 from tracker.errors import InputError, StoreError, UsageError
-from tracker.store.models import (
-    Event,
-    Status,
-)
+from tracker.store.models import Event, Status
 from tracker.store.tables import ACTIVITY as A
 from tracker.store.tables import EXTENSION as EXT
 from tracker.store.tables import OCCURRENCE as OC

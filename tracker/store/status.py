@@ -19,9 +19,7 @@ from sqlalchemy import ColumnElement, Engine, and_, case, exists, literal, or_, 
 
 from tracker.errors import InputError
 from tracker.store.executors import normalize
-from tracker.store.models import (
-    Status,
-)
+from tracker.store.models import Status
 from tracker.store.tables import ACTIVITY as A
 from tracker.store.tables import ACTIVITY_EXECUTOR as AE
 from tracker.store.tables import EXECUTOR as EX

@@ -7,7 +7,8 @@
 * An activity that left the file is archived; so is a roadmap whose file was removed.
 * Each schedule file is its own transaction: a broken file changes nothing, the rest go on.
 
-Bulk paths use SQLAlchemy Core ``executemany`` rather than ORM objects per row.
+New rows go in through :mod:`tracker.store.bulk` (``executemany`` on SQLite, ``COPY`` on
+PostgreSQL), not as ORM objects per row; schedule files are read by :mod:`tracker.store.loading`.
 """
 
 from __future__ import annotations
@@ -29,9 +30,7 @@ from tracker.store.bulk import Bulk
 from tracker.store.db import analyze, unreachable
 from tracker.store.executors import Directory, ExecutorEntry, Known, load_executors, normalize
 from tracker.store.loading import Loader, load_all
-from tracker.store.models import (
-    Event,
-)
+from tracker.store.models import Event
 from tracker.store.plan import (
     EffectiveDue,
     PlannedActivity,
