@@ -53,38 +53,12 @@ PHRASES: list[tuple[float, list[str]]] = [
     (0.05, ["ежегодно в январе и мае", "ежегодно, до 25 марта года, следующего за отчетным"]),
     (0.02, ["по отдельному плану", "по мере необходимости"]),
 ]
-MONTHS = [
-    "январь",
-    "февраль",
-    "март",
-    "апрель",
-    "май",
-    "июнь",
-    "июль",
-    "август",
-    "сентябрь",
-    "октябрь",
-    "ноябрь",
-    "декабрь",
-]
-MONTHS_G = [
-    "января",
-    "февраля",
-    "марта",
-    "апреля",
-    "мая",
-    "июня",
-    "июля",
-    "августа",
-    "сентября",
-    "октября",
-    "ноября",
-    "декабря",
-]
 ZONES = ["Europe/Moscow", "Asia/Yekaterinburg", "Asia/Krasnoyarsk", "Asia/Vladivostok"]
 
 
 def _phrase(rng: random.Random) -> str:
+    from tracker.terms.nodes import MONTHS_GEN, MONTHS_NOM
+
     pick = rng.random()
     templates = PHRASES[-1][1]
     for share, choices in PHRASES:
@@ -92,13 +66,13 @@ def _phrase(rng: random.Random) -> str:
         if pick <= 0:
             templates = choices
             break
-    month = rng.randrange(12)
+    month = rng.randrange(1, 13)
     return rng.choice(templates).format(
         q=rng.choice(["I", "II", "III", "IV"]),
         y=rng.choice([2024, 2025, 2026]),
-        m=MONTHS[month].capitalize(),
-        mg=MONTHS_G[month],
-        mm=f"{month + 1:02d}",
+        m=MONTHS_NOM[month].capitalize(),
+        mg=MONTHS_GEN[month],
+        mm=f"{month:02d}",
         d=rng.randrange(1, 28),
     )
 
