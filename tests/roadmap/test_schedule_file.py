@@ -221,3 +221,13 @@ def test_any_text_survives_the_round_trip(
     back = schedule_file.loads(schedule_file.dumps(roadmap), Path("x.toml"))
     assert back.activities == roadmap.activities
     assert back.title == title
+
+
+def test_carriage_return_in_an_override_phrase_survives_the_round_trip() -> None:
+    """Found by hypothesis: «\\r\\n» in override_phrase came back as «\\n»."""
+    import tomllib
+
+    from tracker.roadmap.schedule_file import _toml
+
+    text = _toml({"override_phrase": "IV квартал\r\n2022 г."})
+    assert tomllib.loads(text)["override_phrase"] == "IV квартал\r\n2022 г."

@@ -17,7 +17,7 @@ import difflib
 import os
 import tempfile
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -61,8 +61,20 @@ def _toml(values: Mapping[str, Any]) -> str:
     if not kept:
         return ""
     # a carriage return would not survive a multi-line string (TOML folds CRLF to LF there)
-    multiline = "\r" not in repr(kept)
+    multiline = not any("\r" in text for text in _strings(kept))
     return tomli_w.dumps(kept, multiline_strings=multiline)
+
+
+def _strings(value: Any) -> Iterator[str]:
+    """Every string inside ``value`` (nested mappings and lists included)."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, Mapping):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _strings(item)
 
 
 def _window(window: Window) -> dict[str, date]:
