@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 
 from tracker.calendar import WorkCalendar, russian_calendar
 from tracker.errors import PhraseError
@@ -26,9 +27,21 @@ def expand(text: str, period: Period, calendar: WorkCalendar | None = None) -> E
     """Read one deadline phrase over ``period``. Never raises for a bad phrase.
 
     An unreadable phrase gives ``Kind.ERROR`` with a message naming the part not understood.
+    Results are immutable and cached per (phrase, period): roadmaps repeat their phrases.
     """
+    if calendar is None:
+        return _cached(text, period)
+    return _expand(text, period, calendar)
+
+
+@lru_cache(maxsize=8192)
+def _cached(text: str, period: Period) -> Expansion:
+    return _expand(text, period, russian_calendar())
+
+
+def _expand(text: str, period: Period, calendar: WorkCalendar) -> Expansion:
     try:
-        return _Reader(text, period, calendar or russian_calendar()).read()
+        return _Reader(text, period, calendar).read()
     except PhraseError as error:
         return Expansion(text=text, kind=Kind.ERROR, error=error.message)
     except (ValueError, OverflowError, IndexError, KeyError, TypeError, RecursionError) as error:
