@@ -133,6 +133,19 @@ FIELDS = (
 )  # fmt: skip
 
 
+def _activity_columns() -> tuple[Any, ...]:
+    """The roadmap and activity columns every status row starts with, in this order."""
+    return (
+        RM.c.slug,
+        RM.c.timezone,
+        A.c.id.label("activity_id"),
+        A.c.key,
+        A.c.title,
+        A.c.section,
+        A.c.kind,
+    )
+
+
 def todays(engine: Engine, now: datetime) -> dict[str, date]:
     """Today in each time zone the roadmaps use."""
     with engine.connect() as conn:
@@ -247,13 +260,7 @@ def _occurrence_rows(
         activity = OC.c.activity_id + 0
     statement = (
         select(
-            RM.c.slug,
-            RM.c.timezone,
-            A.c.id.label("activity_id"),
-            A.c.key,
-            A.c.title,
-            A.c.section,
-            A.c.kind,
+            *_activity_columns(),
             OC.c.id,
             OC.c.kind.label("occurrence_kind"),
             OC.c.start,
@@ -296,13 +303,7 @@ def _needs_dates_rows(
     )
     statement = (
         select(
-            RM.c.slug,
-            RM.c.timezone,
-            A.c.id.label("activity_id"),
-            A.c.key,
-            A.c.title,
-            A.c.section,
-            A.c.kind,
+            *_activity_columns(),
         )
         .select_from(A.join(RM, A.c.roadmap_id == RM.c.id))
         .where(and_(*common), or_(A.c.kind.in_(("unscheduled", "error")), ~has_window))
