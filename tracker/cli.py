@@ -127,29 +127,18 @@ def _expand_jsonl(lines: Iterator[str], period: Period) -> Iterator[str]:
     import multiprocessing
     import os
     from functools import partial
+    from itertools import chain, islice
 
     chunks = _chunks(lines, JSONL_CHUNK)
-    first = next(chunks, None)
-    if first is None:
-        return
-    second = next(chunks, None)
-    workers = min(os.cpu_count() or 1, 4)
-    if second is None or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        yield _jsonl_chunk(first, period)
-        if second is not None:
-            yield _jsonl_chunk(second, period)
-        for chunk in chunks:
-            yield _jsonl_chunk(chunk, period)
-        return
-
-    def everything() -> Iterator[list[str]]:
-        yield first
-        yield second
-        yield from chunks
-
+    head = list(islice(chunks, 2))  # one chunk is not worth starting workers for
+    everything = chain(head, chunks)
     work = partial(_jsonl_chunk, period=period)
+    workers = min(os.cpu_count() or 1, 4)
+    if len(head) < 2 or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        yield from map(work, everything)
+        return
     with multiprocessing.get_context("fork").Pool(workers) as pool:
-        yield from pool.imap(work, everything())
+        yield from pool.imap(work, everything)
 
 
 @cli.command("parse")

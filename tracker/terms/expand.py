@@ -465,9 +465,7 @@ def _span_years(span: n.Span, warnings: list[str]) -> n.Node:
 def _minus(day: date, days: int, months: int) -> date:
     if months:
         year, month = n.add_months(day.year, day.month, -months)
-        return min(day.replace(day=1, year=year, month=month), n.month_end(year, month)).replace(
-            day=min(day.day, n.month_end(year, month).day)
-        )
+        return date(year, month, min(day.day, n.month_end(year, month).day))
     return day - timedelta(days=days)
 
 

@@ -162,6 +162,13 @@ Constituent = (
 )
 
 
+def _borrow_month(first: n.Node, last: n.Node) -> n.Node:
+    """«с 1 по 16 декабря», «11.-18.01»: a day written without a month takes the next day's."""
+    if isinstance(first, n.Day) and first.month is None and isinstance(last, n.Day) and last.month:
+        return n.with_month(first, last.month)
+    return first
+
+
 _Found = tuple[Constituent | list[Constituent] | None, int] | None
 
 # ---- the parser --------------------------------------------------------------------------------
@@ -482,9 +489,7 @@ class Parser:
             if second is not None and not (
                 isinstance(node, n.Day) and node.month is None and not isinstance(second[0], n.Day)
             ):
-                if isinstance(node, n.Day) and node.month is None and isinstance(second[0], n.Day):
-                    node = n.with_month(node, second[0].month or 0)
-                node, j = n.Span(node, second[0]), second[1]
+                node, j = n.Span(_borrow_month(node, second[0]), second[0]), second[1]
         elif (
             isinstance(node, n.Year)
             and j == i + 1
@@ -749,9 +754,7 @@ class Parser:
             second = self.te_atom(k + 1)
             if second is not None:
                 last = second[0]
-                if isinstance(node, n.Day) and node.month is None and isinstance(last, n.Day):
-                    node = n.with_month(node, last.month or 0)
-                return Time(n.Span(node, last), self.toks[i].paren), second[1]
+                return Time(n.Span(_borrow_month(node, last), last), self.toks[i].paren), second[1]
         if isinstance(node, n.Day) and node.month is None:
             return None
         return From(node, starting), k

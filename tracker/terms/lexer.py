@@ -58,9 +58,6 @@ class Token(NamedTuple):
         return self.kind == PUNCT and self.value in chars
 
 
-_NONE: list[tuple[tuple[str, ...], str]] = []
-
-
 @dataclass(slots=True)
 class Lexicon:
     """The loaded vocabulary: word form → (category, value), phrase markers, fuzzy index."""
