@@ -577,6 +577,10 @@ def import_command(
         click.echo(f"tracker: {line}" if not line.startswith(" ") else line, err=True)
 
 
+# Commands of the later layers live in their own modules and join the group on import.
+from tracker import cli_daemon, cli_mail, cli_web  # noqa: E402, F401
+
+
 def main() -> None:
     """Console-script entry point."""
     cli(prog_name="tracker")

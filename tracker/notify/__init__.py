@@ -1,0 +1,1 @@
+"""Reminders: policy (pure), rendering (pure), outbox and transports (I/O)."""
