@@ -61,6 +61,7 @@ class MailSettings:
     dir: Path
     sender: str
     admins: tuple[str, ...]
+    max_attempts: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +109,10 @@ class DaemonSettings:
 class WebSettings:
     host: str
     port: int
+    base_url: str
+    secret: str
+    link_days: int
+    session_hours: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -250,6 +255,20 @@ def _timezone(value: object) -> str:
     return text
 
 
+def _web_url(value: object) -> str:
+    text = _text(value).strip().rstrip("/")
+    if not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", text):
+        raise ValueError("an http:// or https:// address, e.g. https://tracker.example.org")
+    return text
+
+
+def _signing_secret(value: object) -> str:
+    text = _text(value).strip()
+    if text and len(text) < 32:
+        raise ValueError("at least 32 characters, or empty to generate one")
+    return text
+
+
 def _url(value: object) -> str:
     text = _text(value).strip()
     if not re.match(r"^(sqlite|postgresql)(\+\w+)?://", text):
@@ -309,6 +328,9 @@ SPEC: tuple[Key, ...] = (
         "Sender address of every message.", attr="sender"),
     Key("mail", "admins", [], _address_list,
         "Addresses of the tracker's admins: they get the «нужны сроки» list in the digest."),
+    Key("mail", "max_attempts", 10, _integer(1, 100),
+        "Tries per message before it is marked failed; retries wait 1, 2, 4 … minutes,\n"
+        "at most an hour, and only within [policy] send_from … send_until."),
     Key("smtp", "host", "localhost", _text, "SMTP server host name."),
     Key("smtp", "port", 587, _integer(1, 65535), "SMTP server port (587 STARTTLS, 465 TLS)."),
     Key("smtp", "starttls", True, _boolean, "Upgrade the connection with STARTTLS."),
@@ -364,6 +386,18 @@ SPEC: tuple[Key, ...] = (
         "`tracker health` fails when more outbox rows than this wait to be sent."),
     Key("web", "host", "127.0.0.1", _text, "Address the web pages listen on."),
     Key("web", "port", 8080, _integer(1, 65535), "Port the web pages listen on."),
+    Key("web", "base_url", "http://127.0.0.1:8080", _web_url,
+        "Address people open the pages at: links in e-mails and feed URLs start with it.\n"
+        "Behind a proxy, the public https:// address; https makes the cookies Secure."),
+    Key("web", "secret", "", _signing_secret,
+        "Key that signs item links, login sessions and form tokens (32+ characters).\n"
+        "Empty: one is generated on first use and kept in the database (table web_key),\n"
+        "so the daemon and the web server share it. Changing it voids every link sent.",
+        secret=True),
+    Key("web", "link_days", 60, _integer(1, 366),
+        "An item link in an e-mail works for this many days after it is made."),
+    Key("web", "session_hours", 12, _integer(1, 720),
+        "A coordinator's login lasts this many hours."),
 )  # fmt: skip
 
 _BY_NAME: dict[tuple[str, str], Key] = {(key.section, key.name): key for key in SPEC}

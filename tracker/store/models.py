@@ -8,7 +8,8 @@ a removed activity or window gets ``archived_at``.
 ``overdue`` is not a stored status: an open occurrence is overdue when its ``effective_due`` is
 before today in the roadmap's time zone (see :mod:`tracker.store.status`).
 
-Table names ``notification`` and ``outbox`` are left for the reminders (issue 5).
+The reminders (issue 5) add ``notification`` (what was planned, made once per key) and
+``outbox`` (each message to send, with its delivery state).
 """
 
 from __future__ import annotations
@@ -222,3 +223,67 @@ class Extension(SQLModel, table=True):
     approved_by: str
     reason: str
     at: datetime = Field(sa_type=UtcDateTime)
+
+
+class OutboxState(StrEnum):
+    """Where an outbox row is on its way out."""
+
+    PENDING = "pending"  # waits for next_attempt_at
+    SENDING = "sending"  # claimed by a sender until lease_until
+    SENT = "sent"
+    FAILED = "failed"  # permanent failure, or out of attempts
+    SUPERSEDED = "superseded"  # expired before it could be sent
+
+
+class OutboxRecord(SQLModel, table=True):
+    """One message to send: its content, recipients and delivery state (see tracker.notify)."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        CheckConstraint(
+            "state IN ('pending', 'sending', 'sent', 'failed', 'superseded')", name="state"
+        ),
+        Index("ix_outbox_state_next_attempt_at", "state", "next_attempt_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(unique=True, description="made once: planning again never adds a copy")
+    message_id: str = Field(unique=True, description="deterministic Message-ID, from key")
+    kind: str
+    recipient_key: str = Field(description='"executor:<id>" or "address:<email>"')
+    recipient_id: int | None = Field(default=None, foreign_key="executor.id")
+    to_addrs: list[str] = Field(default_factory=list, sa_type=JSON)
+    subject: str
+    text: str
+    html: str
+    timezone: str = Field(description="the recipient's IANA zone, for sending hours")
+    state: str = OutboxState.PENDING.value
+    attempts: int = 0
+    not_before: datetime = Field(sa_type=UtcDateTime)
+    next_attempt_at: datetime = Field(sa_type=UtcDateTime)
+    expires_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    lease_until: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    claimed_by: str | None = None
+    last_error: str | None = None
+    created_at: datetime = Field(sa_type=UtcDateTime)
+    sent_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    failed_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+
+
+class NotificationRecord(SQLModel, table=True):
+    """A notification made by the planner; its unique key makes it once, whoever plans."""
+
+    __tablename__ = "notification"
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(unique=True, description="kind:stage:occurrence:recipient")
+    occurrence_id: int | None = Field(default=None, foreign_key="occurrence.id", index=True)
+    recipient_key: str
+    recipient_id: int | None = Field(default=None, foreign_key="executor.id")
+    kind: str
+    stage: str
+    day: date = Field(description="the recipient-local day it belongs to")
+    send_at: datetime = Field(sa_type=UtcDateTime)
+    expires_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    outbox_id: int | None = Field(default=None, foreign_key="outbox.id", index=True)
+    created_at: datetime = Field(sa_type=UtcDateTime)

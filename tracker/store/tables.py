@@ -11,7 +11,9 @@ from tracker.store.models import (
     ActivityExecutor,
     Executor,
     Extension,
+    NotificationRecord,
     Occurrence,
+    OutboxRecord,
     Roadmap,
     RoadmapCoordinator,
     StatusChange,
@@ -28,7 +30,9 @@ ACTIVITY = table_of(Activity)
 ACTIVITY_EXECUTOR = table_of(ActivityExecutor)
 EXECUTOR = table_of(Executor)
 EXTENSION = table_of(Extension)
+NOTIFICATION = table_of(NotificationRecord)
 OCCURRENCE = table_of(Occurrence)
+OUTBOX = table_of(OutboxRecord)
 ROADMAP = table_of(Roadmap)
 ROADMAP_COORDINATOR = table_of(RoadmapCoordinator)
 STATUS_CHANGE = table_of(StatusChange)
