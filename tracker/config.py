@@ -103,6 +103,7 @@ class DaemonSettings:
     log_format: str
     stale_after: int
     max_pending: int
+    stop_timeout: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -384,6 +385,9 @@ SPEC: tuple[Key, ...] = (
         "`tracker health` fails when the daemon has not ticked for this many seconds."),
     Key("daemon", "max_pending", 500, _integer(1),
         "`tracker health` fails when more outbox rows than this wait to be sent."),
+    Key("daemon", "stop_timeout", 30, _integer(1),
+        "On SIGTERM, wait this many seconds for sends in flight; rows still claimed after\n"
+        "that return to the queue when their lease ends."),
     Key("web", "host", "127.0.0.1", _text, "Address the web pages listen on."),
     Key("web", "port", 8080, _integer(1, 65535), "Port the web pages listen on."),
     Key("web", "base_url", "http://127.0.0.1:8080", _web_url,

@@ -58,6 +58,9 @@ class Event(StrEnum):
     DATES = "dates"  # sync: the schedule file moved the window; old_due → new_due
     ARCHIVED = "archived"  # sync: the window left the schedule file
     RESTORED = "restored"  # sync: it came back
+    COMMENT = "comment"  # a note or a report link, status unchanged (web)
+    EXTENSION_REQUESTED = "extension_requested"  # a curator asked to move the due (web)
+    EXTENSION_DECLINED = "extension_declined"  # a coordinator declined that request (web)
 
 
 class UtcDateTime(TypeDecorator[datetime]):
@@ -286,4 +289,102 @@ class NotificationRecord(SQLModel, table=True):
     send_at: datetime = Field(sa_type=UtcDateTime)
     expires_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
     outbox_id: int | None = Field(default=None, foreign_key="outbox.id", index=True)
+    created_at: datetime = Field(sa_type=UtcDateTime)
+
+
+class Worker(SQLModel, table=True):
+    """A daemon process (issue 6): who it is, its heartbeat, what its last passes did.
+
+    ``id`` is also the name a sender claims outbox rows under. ``tracker health`` reads the
+    freshest ``last_tick_at``; rows of processes long gone are purged by the next daemon.
+    """
+
+    __tablename__ = "worker"
+
+    id: str = Field(primary_key=True, description="host:pid:token")
+    host: str
+    pid: int
+    started_at: datetime = Field(sa_type=UtcDateTime)
+    last_tick_at: datetime = Field(sa_type=UtcDateTime, index=True)
+    stopped_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    ticks: int = 0
+    last_planned: int = 0
+    last_superseded: int = 0
+    last_sent: int = 0
+    last_failed: int = 0
+    last_error: str | None = None
+
+
+# --- web (issue 7): accounts, extension requests, feed secrets, the signing key -------------
+
+
+class AccountRole(StrEnum):
+    ADMIN = "admin"  # sees and decides everything
+    COORDINATOR = "coordinator"  # sees and decides only its roadmaps
+
+
+class WebAccount(SQLModel, table=True):
+    """A login to the coordinator board, created from the CLI (`tracker user add`)."""
+
+    __tablename__ = "web_account"
+    __table_args__ = (CheckConstraint("role IN ('admin', 'coordinator')", name="role"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    login: str = Field(unique=True)
+    name: str = Field(description="shown on the pages and written to the history as the actor")
+    role: str
+    roadmaps: list[str] = Field(
+        default_factory=list, sa_type=JSON, description="slugs a coordinator sees"
+    )
+    password_hash: str = Field(description="scrypt$N$r$p$salt$hash (hashlib.scrypt)")
+    created_at: datetime = Field(sa_type=UtcDateTime)
+    disabled_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+
+
+class RequestState(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    DECLINED = "declined"
+
+
+class ExtensionRequest(SQLModel, table=True):
+    """A curator's request to move a due date; a coordinator approves (→ ``extension``) or
+    declines it on the board."""
+
+    __tablename__ = "extension_request"
+    __table_args__ = (
+        CheckConstraint("state IN ('pending', 'approved', 'declined')", name="state"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    occurrence_id: int = Field(foreign_key="occurrence.id", index=True)
+    requested_by: str = Field(description="the recipient's name")
+    recipient_key: str = Field(description='"executor:<id>" or "address:<email>"')
+    current_due: date = Field(description="the due date when it was asked")
+    new_due: date
+    reason: str
+    at: datetime = Field(sa_type=UtcDateTime)
+    state: str = RequestState.PENDING.value
+    decided_by: str | None = None
+    decided_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    decision_comment: str | None = None
+
+
+class FeedSecret(SQLModel, table=True):
+    """The random part of an executor's secret iCalendar URL (`tracker feed url`)."""
+
+    __tablename__ = "feed_secret"
+
+    executor_id: int = Field(foreign_key="executor.id", primary_key=True)
+    secret: str = Field(unique=True)
+    created_at: datetime = Field(sa_type=UtcDateTime)
+
+
+class WebKey(SQLModel, table=True):
+    """Generated keys, e.g. the signing key when ``[web] secret`` is empty."""
+
+    __tablename__ = "web_key"
+
+    name: str = Field(primary_key=True)
+    value: str
     created_at: datetime = Field(sa_type=UtcDateTime)

@@ -11,12 +11,15 @@ from tracker.store.models import (
     ActivityExecutor,
     Executor,
     Extension,
+    ExtensionRequest,
+    FeedSecret,
     NotificationRecord,
     Occurrence,
     OutboxRecord,
     Roadmap,
     RoadmapCoordinator,
     StatusChange,
+    Worker,
 )
 
 
@@ -36,6 +39,11 @@ OUTBOX = table_of(OutboxRecord)
 ROADMAP = table_of(Roadmap)
 ROADMAP_COORDINATOR = table_of(RoadmapCoordinator)
 STATUS_CHANGE = table_of(StatusChange)
+EXTENSION_REQUEST = table_of(ExtensionRequest)
+FEED_SECRET = table_of(FeedSecret)
+WEB_ACCOUNT = table_of(WebAccount)
+WEB_KEY = table_of(WebKey)
+WORKER = table_of(Worker)
 
 #: Stored values of the open statuses (planned, in progress).
 OPEN = tuple(status.value for status in OPEN_STATUSES)
