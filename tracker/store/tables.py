@@ -19,6 +19,8 @@ from tracker.store.models import (
     Roadmap,
     RoadmapCoordinator,
     StatusChange,
+    WebAccount,
+    WebKey,
     Worker,
 )
 
