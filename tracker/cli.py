@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import wraps
 from typing import IO, Any, ParamSpec, TypeVar
 
@@ -335,6 +335,9 @@ def sync_command(folder: str | None) -> None:
         raise InputError(f"{len(report.failed)} file(s) could not be synced; see above")
 
 
+#: Rows a `tracker status` table shows unless --limit says otherwise.
+TABLE_LIMIT = 200
+
 _STATES = ("overdue", "due-soon", "open", "done", "cancelled", "needs-dates", "all")
 
 
@@ -365,6 +368,14 @@ _STATES = ("overdue", "due-soon", "open", "done", "cancelled", "needs-dates", "a
     type=IsoDate(),
     help="Count as if today were DATE (default: today in each roadmap's time zone).",
 )
+@click.option(
+    "--limit",
+    "limit",
+    type=click.IntRange(min=0),
+    default=None,
+    help=f"Show at most N rows, earliest due first; 0 for all "
+    f"(default: {TABLE_LIMIT} in a table, all in JSON and CSV).",
+)
 @reports_errors
 def status_command(
     roadmap: str | None,
@@ -374,10 +385,11 @@ def status_command(
     after: Any,
     fmt: str,
     today: Any,
+    limit: int | None,
 ) -> None:
     """What is overdue, due soon, open, done or needs dates, as a table, JSON or CSV."""
     from tracker.store.present import render_status
-    from tracker.store.status import State, StatusQuery, status_rows
+    from tracker.store.status import State, StatusQuery, count_rows, iter_status_rows
 
     settings = _settings()
     query = StatusQuery(
@@ -389,8 +401,15 @@ def status_command(
         after=after,
         today=today,
         due_soon_days=settings.policy.due_soon_days,
+        limit=(TABLE_LIMIT if fmt == "table" else None) if limit is None else (limit or None),
     )
-    render_status(status_rows(_engine(), query), fmt, sys.stdout)
+    engine = _engine()
+    rows: Iterable[Any] = iter_status_rows(engine, query)
+    total = None
+    if query.limit is not None:  # count all only when the limit cut something off
+        rows = list(rows)
+        total = count_rows(engine, query) if len(rows) == query.limit else None
+    render_status(rows, fmt, sys.stdout, total)
 
 
 def _status_change(

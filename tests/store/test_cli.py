@@ -13,7 +13,7 @@ from sqlalchemy import Engine
 from storekit import Syncer, act, roadmap
 
 from tracker.cli import cli
-from tracker.store.db import make_engine, upgrade
+from tracker.store.db import SCHEMA_REVISION, make_engine, upgrade
 from tracker.terms.model import Kind
 
 RECURRING = Kind.RECURRING
@@ -60,9 +60,10 @@ def test_commands_refuse_a_database_without_schema(workdir: Path) -> None:
 def test_db_upgrade_then_current(workdir: Path) -> None:
     result = tracker("db", "upgrade")
     assert result.exit_code == 0
-    assert "schema none → 0001" in result.output
-    assert "up to date (0001)" in tracker("db", "upgrade").output
-    assert tracker("db", "current").output.startswith("0001 (this tracker needs 0001: current)")
+    assert f"schema none → {SCHEMA_REVISION}" in result.output
+    assert f"up to date ({SCHEMA_REVISION})" in tracker("db", "upgrade").output
+    expected = f"{SCHEMA_REVISION} (this tracker needs {SCHEMA_REVISION}: current)"
+    assert tracker("db", "current").output.startswith(expected)
 
 
 def test_database_url_from_environment(workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -86,6 +87,16 @@ def test_status_formats(synced: Engine) -> None:
     csv_lines = tracker("status", "--format", "csv", "--state", "needs-dates").output.splitlines()
     assert csv_lines[0].startswith("ref,roadmap,number")
     assert csv_lines[1].startswith("alpha:3,alpha,3")
+
+
+def test_status_limit_says_how_many_are_left_out(synced: Engine) -> None:
+    table = tracker("status", "--state", "all", "--today", "2022-05-15", "--limit", "2")
+    assert "Показаны первые 2 из 4 (по сроку); все строки: --limit 0" in table.output
+    whole = tracker("status", "--state", "all", "--today", "2022-05-15", "--limit", "0")
+    assert "Всего 4" in whole.output
+    document = json.loads(tracker("status", "--format", "json", "--limit", "1").output)
+    assert len(document) == 1
+    assert json.loads(tracker("status", "--format", "json", "--state", "done").output) == []
 
 
 def test_done_says_which_occurrence_it_took(synced: Engine) -> None:

@@ -11,7 +11,7 @@ from storekit import NOW, Syncer, act, roadmap
 from tracker.errors import InputError, UsageError
 from tracker.store.changes import change_status, extend, history
 from tracker.store.models import Status
-from tracker.store.status import State, StatusQuery, status_rows
+from tracker.store.status import State, StatusQuery, count_rows, iter_status_rows, status_rows
 from tracker.store.tables import EXTENSION
 from tracker.terms.model import Kind
 
@@ -216,3 +216,45 @@ def test_history_lists_every_change_in_order(engine: Engine, sync: Syncer) -> No
     ]
     assert rows[0].at == NOW
     assert rows[1].to_json()["at"] == (NOW + timedelta(days=1)).isoformat()
+
+
+# --- limits and counts (the overdue query on a large store: issue 4) --------------------------
+
+COUNT_CASES = [
+    pytest.param(state, pinned, id=f"{state.value}-{'pinned' if pinned else 'zones'}")
+    for state in State
+    for pinned in (True, False)
+]
+
+
+@pytest.mark.parametrize(("state", "pinned"), COUNT_CASES)
+def test_limit_takes_the_first_rows_and_count_counts_them_all(
+    engine: Engine, sync: Syncer, state: State, pinned: bool
+) -> None:
+    plan(sync)
+    # two zones that disagree about the date at this moment: the counted band is exercised
+    due = ("2023-03-01", "2023-03-31")
+    sync(roadmap("east", act("1", due), act("2", ("2023-04-01", "2023-04-14")),
+                 timezone="Asia/Vladivostok"))  # fmt: skip
+    sync(roadmap("west", act("1", due), act("2", ("2023-04-01", "2023-04-14"))))
+    sync(roadmap("gone", act("1", due)))
+    sync(roadmap("gone", act("9", ("2024-01-01", "2024-01-31"))))  # "1" archived: never counted
+    now = datetime(2023, 3, 31, 15, 0, tzinfo=UTC)
+    base = {"now": now, "state": state, "today": date(2023, 3, 31) if pinned else None}
+    everything = status_rows(engine, StatusQuery(**base))  # type: ignore[arg-type]
+    assert count_rows(engine, StatusQuery(**base)) == len(everything)  # type: ignore[arg-type]
+    for limit in (1, 2, len(everything) + 1):
+        limited = status_rows(engine, StatusQuery(**base, limit=limit))  # type: ignore[arg-type]
+        assert [r.ref for r in limited] == [r.ref for r in everything[:limit]]
+    for after, before in ((date(2022, 5, 1), None), (None, date(2023, 3, 31))):
+        ranged = StatusQuery(**base, after=after, before=before)  # type: ignore[arg-type]
+        assert count_rows(engine, ranged) == len(status_rows(engine, ranged))
+
+
+def test_rows_stream_in_chunks_with_executors(engine: Engine, sync: Syncer) -> None:
+    plan(sync)
+    query = StatusQuery(now=NOW, today=TODAY, state=State.ALL)
+    whole = status_rows(engine, query)
+    assert [(r.ref, r.executors) for r in iter_status_rows(engine, query, chunk=1)] == [
+        (r.ref, r.executors) for r in whole
+    ]

@@ -18,7 +18,7 @@ from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, Index, MetaData, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, Index, MetaData, UniqueConstraint, text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import DateTime, TypeDecorator
 from sqlmodel import Field, SQLModel
@@ -43,6 +43,10 @@ class Status(StrEnum):
 
 
 OPEN_STATUSES: tuple[Status, ...] = (Status.PLANNED, Status.IN_PROGRESS)
+
+#: The condition of the partial index of open, current occurrences by due date: what the
+#: overdue, due-soon and open queries and the planner walk.
+OPEN_OCCURRENCE_SQL = "status IN ('planned', 'in_progress') AND archived_at IS NULL"
 
 
 class OccurrenceKind(StrEnum):
@@ -183,6 +187,13 @@ class Occurrence(SQLModel, table=True):
     __table_args__ = (
         CheckConstraint("status IN ('planned', 'in_progress', 'done', 'cancelled')", name="status"),
         Index("ix_occurrence_status_effective_due", "status", "effective_due"),
+        Index(
+            "ix_occurrence_open_due",
+            "effective_due",
+            "activity_id",
+            sqlite_where=text(OPEN_OCCURRENCE_SQL),
+            postgresql_where=text(OPEN_OCCURRENCE_SQL),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import json
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import IO
 
@@ -57,7 +57,8 @@ def _state_cell(row: StatusRow) -> str:
     return label
 
 
-def status_table(rows: Sequence[StatusRow], stream: IO[str]) -> None:
+def status_table(rows: Iterable[StatusRow], stream: IO[str], total: int | None = None) -> None:
+    """A rich table; ``total`` (when the rows were limited) is how many matched in all."""
     from rich.console import Console
     from rich.table import Table
 
@@ -67,6 +68,7 @@ def status_table(rows: Sequence[StatusRow], stream: IO[str]) -> None:
     table.add_column("Мероприятие", no_wrap=True)
     table.add_column("Наименование", ratio=3, overflow="fold")
     table.add_column("Исполнители", ratio=2, overflow="fold")
+    rows = list(rows)
     for row in rows:
         style = _STYLES.get(row.state, "")
         title = row.title if len(row.title) <= 70 else row.title[:69] + "…"
@@ -83,15 +85,28 @@ def status_table(rows: Sequence[StatusRow], stream: IO[str]) -> None:
     console.print(table)
     counts = Counter(row.state for row in rows)
     parts = [f"{LABELS.get(state, state)}: {count}" for state, count in counts.most_common()]
+    if total is not None and total > len(rows):
+        console.print(
+            f"Показаны первые {len(rows)} из {total} (по сроку); все строки: --limit 0, "
+            "или --format csv / json"
+        )
+        console.print(f"Среди показанных: {'; '.join(parts)}")
+        return
     console.print(f"Всего {len(rows)}" + (f" ({'; '.join(parts)})" if parts else ""))
 
 
-def status_json(rows: Sequence[StatusRow], stream: IO[str]) -> None:
-    json.dump([row.to_json() for row in rows], stream, ensure_ascii=False, indent=1)
-    stream.write("\n")
+def status_json(rows: Iterable[StatusRow], stream: IO[str], total: int | None = None) -> None:
+    """A JSON array, written row by row (the rows may be streamed from the database)."""
+    stream.write("[")
+    separator = "\n "
+    for row in rows:
+        stream.write(separator)
+        stream.write(json.dumps(row.to_json(), ensure_ascii=False))
+        separator = ",\n "
+    stream.write("\n]\n" if separator != "\n " else "]\n")
 
 
-def status_csv(rows: Sequence[StatusRow], stream: IO[str]) -> None:
+def status_csv(rows: Iterable[StatusRow], stream: IO[str], total: int | None = None) -> None:
     writer = csv.writer(stream)
     writer.writerow(FIELDS)
     for row in rows:
@@ -100,8 +115,10 @@ def status_csv(rows: Sequence[StatusRow], stream: IO[str]) -> None:
         writer.writerow(["" if record[key] is None else record[key] for key in FIELDS])
 
 
-def render_status(rows: Sequence[StatusRow], fmt: str, stream: IO[str]) -> None:
-    {"table": status_table, "json": status_json, "csv": status_csv}[fmt](rows, stream)
+def render_status(
+    rows: Iterable[StatusRow], fmt: str, stream: IO[str], total: int | None = None
+) -> None:
+    {"table": status_table, "json": status_json, "csv": status_csv}[fmt](rows, stream, total)
 
 
 def describe_change(change: Change) -> str:

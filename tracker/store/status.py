@@ -8,14 +8,14 @@ pinned ``today``) is a parameter; nothing here reads the clock.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Engine, and_, case, exists, literal, or_, select
+from sqlalchemy import ColumnElement, Engine, Select, and_, case, exists, func, literal, or_, select
 
 from tracker.errors import InputError
 from tracker.store.executors import normalize
@@ -24,7 +24,7 @@ from tracker.store.tables import ACTIVITY as A
 from tracker.store.tables import ACTIVITY_EXECUTOR as AE
 from tracker.store.tables import EXECUTOR as EX
 from tracker.store.tables import OCCURRENCE as OC
-from tracker.store.tables import OPEN
+from tracker.store.tables import OPEN, OPEN_DUE_INDEX, OPEN_PREDICATE
 from tracker.store.tables import ROADMAP as RM
 
 
@@ -62,6 +62,7 @@ class StatusQuery:
     after: date | None = None
     today: date | None = None  # pins "today" for every roadmap instead of ``now``
     due_soon_days: int = 14
+    limit: int | None = None  # at most this many rows (the earliest due first); None: all
 
 
 @dataclass(slots=True)
@@ -201,16 +202,12 @@ def _occurrence_filter(query: StatusQuery, days: dict[str, date]) -> list[Column
         latest = max([*days.values(), fallback])
     state = query.state
     if state is State.OVERDUE:
-        # the plain bound lets the (status, effective_due) index narrow the scan
-        return [
-            OC.c.status.in_(OPEN),
-            OC.c.effective_due <= latest,
-            OC.c.effective_due < today,
-        ]
+        # the plain bound lets the open-occurrence index narrow the scan
+        return [OPEN_PREDICATE, OC.c.effective_due <= latest, OC.c.effective_due < today]
     if state is State.DUE_SOON:
-        return [OC.c.status.in_(OPEN), OC.c.effective_due >= today, OC.c.effective_due <= horizon]
+        return [OPEN_PREDICATE, OC.c.effective_due >= today, OC.c.effective_due <= horizon]
     if state is State.OPEN:
-        return [OC.c.status.in_(OPEN)]
+        return [OPEN_PREDICATE]
     if state is State.DONE:
         return [OC.c.status == Status.DONE.value]
     if state is State.CANCELLED:
@@ -234,19 +231,150 @@ def _common_filters(engine: Engine, query: StatusQuery) -> list[ColumnElement[bo
 
 def status_rows(engine: Engine, query: StatusQuery) -> list[StatusRow]:
     """Rows for `tracker status`, ordered by effective due, roadmap and activity."""
+    return list(iter_status_rows(engine, query))
+
+
+#: Rows fetched, labelled and handed on at a time: memory stays flat however many rows match.
+CHUNK = 5000
+
+
+def iter_status_rows(
+    engine: Engine, query: StatusQuery, *, chunk: int = CHUNK
+) -> Iterator[StatusRow]:
+    """The rows of :func:`status_rows`, streamed from the database in chunks of ``chunk``."""
     days = todays(engine, query.now) if query.today is None else {}
     common = _common_filters(engine, query)
-    rows: list[StatusRow] = []
+    left = query.limit
+    parts: list[Iterator[list[StatusRow]]] = []
     if query.state is not State.NEEDS_DATES:
-        rows += _occurrence_rows(engine, query, days, common)
+        parts.append(_occurrence_rows(engine, query, days, common, chunk))
     if query.state in (State.NEEDS_DATES, State.ALL):
-        rows += _needs_dates_rows(engine, query, days, common)
-    return _with_executors(engine, rows)
+        parts.append(_needs_dates_rows(engine, query, days, common, chunk))
+    labels: dict[int, tuple[str, ...]] = {}
+    for part in parts:
+        for rows in part:
+            if left is not None:
+                rows = rows[:left]
+                left -= len(rows)
+            wanted = [row.activity_id for row in rows if row.activity_id not in labels]
+            labels.update(executor_labels(engine, wanted))
+            for row in rows:
+                row.executors = labels.get(row.activity_id, ())
+            yield from rows
+            if left == 0:
+                return
 
 
-def _occurrence_rows(
+def count_rows(engine: Engine, query: StatusQuery) -> int:
+    """How many rows :func:`status_rows` gives without a limit: counted by the database."""
+    days = todays(engine, query.now) if query.today is None else {}
+    common = _common_filters(engine, query)
+    total = 0
+    with engine.connect() as conn:
+        if _countable_by_index(query):
+            total += _count_open(conn, engine, query, days)
+        elif query.state is not State.NEEDS_DATES:
+            statement = _occurrence_select(engine, query, days, common)
+            total += conn.execute(
+                statement.with_only_columns(func.count()).order_by(None)
+            ).scalar_one()
+        if query.state in (State.NEEDS_DATES, State.ALL):
+            statement = _needs_dates_select(common)
+            total += conn.execute(
+                statement.with_only_columns(func.count()).order_by(None)
+            ).scalar_one()
+    return total
+
+
+_OPEN_FAMILY = (State.OVERDUE, State.DUE_SOON, State.OPEN)
+
+
+def _countable_by_index(query: StatusQuery) -> bool:
+    """Whether the open-occurrence index alone can count the rows (no roadmap or executor)."""
+    return query.state in _OPEN_FAMILY and query.roadmap is None and query.executor is None
+
+
+def _due_bounds(query: StatusQuery, today: date) -> tuple[date | None, date | None]:
+    """Inclusive effective-due bounds of the rows wanted, for a roadmap whose today is given."""
+    low, high = query.after, query.before
+    if query.state is State.OVERDUE:
+        high = _earlier(high, today - timedelta(days=1))
+    elif query.state is State.DUE_SOON:
+        low = _later(low, today)
+        high = _earlier(high, today + timedelta(days=query.due_soon_days))
+    return low, high
+
+
+def _earlier(a: date | None, b: date) -> date:
+    return b if a is None else min(a, b)
+
+
+def _later(a: date | None, b: date) -> date:
+    return b if a is None else max(a, b)
+
+
+def _count_open(conn: Any, engine: Engine, query: StatusQuery, days: dict[str, date]) -> int:
+    """Count open occurrences in the wanted due range without joining every row.
+
+    Rows whose due is inside the range for *every* roadmap's today are counted from the
+    open-occurrence index alone (archived activities and roadmaps are few: excluded by id).
+    The band where the time zones disagree (a day or so wide) is counted with the
+    per-roadmap filter, joined.
+    """
+    todays_ = [query.today] if query.today is not None else sorted(set(days.values()))
+    bounds = [_due_bounds(query, today) for today in todays_ or [query.now.date()]]
+    lows = [low for low, _ in bounds if low is not None]
+    highs = [high for _, high in bounds if high is not None]
+    low = max(lows) if lows else None
+    high = min(highs) if highs else None
+    total = 0
+    if low is None or high is None or low <= high:
+        total += _index_count(conn, engine, low, high)
+    band = []
+    if lows and low is not None and min(lows) < low:
+        band.append(and_(OC.c.effective_due >= min(lows), OC.c.effective_due < low))
+    if highs and high is not None and max(highs) > high:
+        band.append(and_(OC.c.effective_due > high, OC.c.effective_due <= max(highs)))
+    if band:
+        statement = _occurrence_select(engine, query, days, _common_filters(engine, query))
+        statement = statement.where(or_(*band)).limit(None)
+        total += conn.execute(statement.with_only_columns(func.count()).order_by(None)).scalar_one()
+    return total
+
+
+def _index_count(conn: Any, engine: Engine, low: date | None, high: date | None) -> int:
+    """Open, current occurrences due in [low, high] of live activities and roadmaps."""
+    archived = (
+        select(A.c.id)
+        .select_from(A.join(RM, A.c.roadmap_id == RM.c.id))
+        .where(or_(A.c.archived_at.is_not(None), RM.c.archived_at.is_not(None)))
+    )
+    where = [OPEN_PREDICATE, OC.c.activity_id.not_in(archived)]
+    if low is not None:
+        where.append(OC.c.effective_due >= low)
+    if high is not None:
+        where.append(OC.c.effective_due <= high)
+    statement = select(func.count()).select_from(OC).where(*where)
+    if engine.dialect.name != "sqlite":
+        return int(conn.execute(statement).scalar_one())
+    # SQLite's planner prefers the (status, due) index, which must visit every row for
+    # archived_at; the partial open-occurrence index answers from the index alone.
+    compiled = statement.compile(engine, compile_kwargs={"literal_binds": True})
+    sql = str(compiled).replace(
+        "FROM occurrence", f"FROM occurrence INDEXED BY {OPEN_DUE_INDEX}", 1
+    )
+    return int(conn.exec_driver_sql(sql).scalar_one())
+
+
+def _streamed(engine: Engine, statement: Select[Any], chunk: int) -> Iterator[Sequence[Any]]:
+    with engine.connect() as conn:
+        result = conn.execution_options(stream_results=True, yield_per=chunk).execute(statement)
+        yield from result.partitions(chunk)
+
+
+def _occurrence_select(
     engine: Engine, query: StatusQuery, days: dict[str, date], common: list[ColumnElement[bool]]
-) -> list[StatusRow]:
+) -> Select[Any]:
     filters = [*common, OC.c.archived_at.is_(None), *_occurrence_filter(query, days)]
     if query.before is not None:
         filters.append(OC.c.effective_due <= query.before)
@@ -274,43 +402,61 @@ def _occurrence_rows(
         .where(and_(*filters))
         .order_by(OC.c.effective_due, RM.c.slug, A.c.position, OC.c.id)
     )
-    with engine.connect() as conn:
-        rows = conn.execute(statement).all()
-    out: list[StatusRow] = []
+    if query.limit is not None:
+        statement = statement.limit(query.limit)
+    return statement
+
+
+def _occurrence_rows(
+    engine: Engine,
+    query: StatusQuery,
+    days: dict[str, date],
+    common: list[ColumnElement[bool]],
+    chunk: int,
+) -> Iterator[list[StatusRow]]:
+    statement = _occurrence_select(engine, query, days, common)
     soon = query.due_soon_days
-    for (
-        slug, zone, activity_id, key, title, section, kind, occurrence_id, occurrence_kind,
-        start, due, extended_due, effective_due, status, completed_on,
-    ) in rows:  # fmt: skip
-        today = _today_of(zone, days, query)
-        state = derive_state(status, effective_due, today, soon)
-        out.append(
-            StatusRow(
-                roadmap=slug, key=key, title=title, section=section, activity_kind=kind,
-                occurrence_id=occurrence_id, occurrence_kind=occurrence_kind, start=start,
-                due=due, extended_due=extended_due, effective_due=effective_due, status=status,
-                completed_on=completed_on, state=state, today=today, activity_id=activity_id,
-            )
-        )  # fmt: skip
-    return out
+    for rows in _streamed(engine, statement, chunk):
+        out: list[StatusRow] = []
+        for (
+            slug, zone, activity_id, key, title, section, kind, occurrence_id, occurrence_kind,
+            start, due, extended_due, effective_due, status, completed_on,
+        ) in rows:  # fmt: skip
+            today = _today_of(zone, days, query)
+            state = derive_state(status, effective_due, today, soon)
+            out.append(
+                StatusRow(
+                    roadmap=slug, key=key, title=title, section=section, activity_kind=kind,
+                    occurrence_id=occurrence_id, occurrence_kind=occurrence_kind, start=start,
+                    due=due, extended_due=extended_due, effective_due=effective_due,
+                    status=status, completed_on=completed_on, state=state, today=today,
+                    activity_id=activity_id,
+                )
+            )  # fmt: skip
+        yield out
 
 
-def _needs_dates_rows(
-    engine: Engine, query: StatusQuery, days: dict[str, date], common: list[ColumnElement[bool]]
-) -> list[StatusRow]:
+def _needs_dates_select(common: list[ColumnElement[bool]]) -> Select[Any]:
     has_window = exists(
         select(OC.c.id).where(OC.c.activity_id == A.c.id, OC.c.archived_at.is_(None))
     )
-    statement = (
-        select(
-            *_activity_columns(),
-        )
+    return (
+        select(*_activity_columns())
         .select_from(A.join(RM, A.c.roadmap_id == RM.c.id))
         .where(and_(*common), or_(A.c.kind.in_(("unscheduled", "error")), ~has_window))
         .order_by(RM.c.slug, A.c.position)
     )
-    with engine.connect() as conn:
-        return [
+
+
+def _needs_dates_rows(
+    engine: Engine,
+    query: StatusQuery,
+    days: dict[str, date],
+    common: list[ColumnElement[bool]],
+    chunk: int,
+) -> Iterator[list[StatusRow]]:
+    for rows in _streamed(engine, _needs_dates_select(common), chunk):
+        yield [
             StatusRow(
                 roadmap=row.slug,
                 key=row.key,
@@ -329,7 +475,7 @@ def _needs_dates_rows(
                 today=_today_of(row.timezone, days, query),
                 activity_id=row.activity_id,
             )
-            for row in conn.execute(statement)
+            for row in rows
         ]
 
 
@@ -356,10 +502,3 @@ def _label(name: str, executor: str | None, stand_in: bool) -> str:
     if stand_in:
         return f"{executor} (вместо «{name}»)" if name else f"{executor} (координатор)"
     return executor
-
-
-def _with_executors(engine: Engine, rows: list[StatusRow]) -> list[StatusRow]:
-    labels = executor_labels(engine, [row.activity_id for row in rows])
-    for row in rows:
-        row.executors = labels.get(row.activity_id, ())
-    return rows

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Table
+from sqlalchemy import Table, and_, literal_column
 from sqlmodel import SQLModel
 
 from tracker.store.models import (
@@ -49,3 +49,11 @@ WORKER = table_of(Worker)
 
 #: Stored values of the open statuses (planned, in progress).
 OPEN = tuple(status.value for status in OPEN_STATUSES)
+
+#: "An open, current occurrence", written out literally: a query must repeat the partial
+#: index's own condition, constants included, for SQLite to use that index.
+OPEN_PREDICATE = and_(
+    OCCURRENCE.c.status.in_([literal_column(f"'{value}'") for value in OPEN]),
+    OCCURRENCE.c.archived_at.is_(None),
+)
+OPEN_DUE_INDEX = "ix_occurrence_open_due"

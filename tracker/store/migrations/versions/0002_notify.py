@@ -15,6 +15,9 @@ down_revision = "0001"
 branch_labels = None
 depends_on = None
 
+#: Copied, not imported: a migration must not change when the models do.
+OPEN_OCCURRENCE_SQL = "status IN ('planned', 'in_progress') AND archived_at IS NULL"
+
 
 def upgrade() -> None:
     op.create_table(
@@ -81,8 +84,18 @@ def upgrade() -> None:
     )
     op.create_index("ix_notification_occurrence_id", "notification", ["occurrence_id"])
     op.create_index("ix_notification_outbox_id", "notification", ["outbox_id"])
+    # Open, current occurrences by due date: what overdue/due-soon/open and the planner walk.
+    open_occurrence = sa.text(OPEN_OCCURRENCE_SQL)
+    op.create_index(
+        "ix_occurrence_open_due",
+        "occurrence",
+        ["effective_due", "activity_id"],
+        sqlite_where=open_occurrence,
+        postgresql_where=open_occurrence,
+    )
 
 
 def downgrade() -> None:
+    op.drop_index("ix_occurrence_open_due", "occurrence")
     op.drop_table("notification")
     op.drop_table("outbox")
