@@ -1,0 +1,132 @@
+"""The daemon's work as small steps, each safe to repeat: sync, plan, send.
+
+Each step takes ``now`` from its caller (the daemon's clock, or ``tracker run --once --now``),
+logs one line with its counts and records a heartbeat in the ``worker`` table. The database is
+the source of truth: a plan pass works out from it what is due at ``now`` — after downtime, a
+suspended machine or a clock change it makes each missed notification once, or supersedes one
+whose moment has passed — and a send pass drains whatever the outbox holds.
+
+The reminder pipeline (:mod:`tracker.notify`) is imported inside the steps, so the daemon's
+modules import without the mail stack.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Engine
+
+from tracker.calendar import WorkCalendar, russian_calendar
+from tracker.config import Settings
+from tracker.daemon.heartbeat import WorkerId, beat
+from tracker.daemon.lock import DbMutex
+from tracker.daemon.logs import action
+
+if TYPE_CHECKING:
+    from tracker.store.sync import SyncReport
+
+
+class Steps:
+    """The steps of one worker on one database."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        settings: Settings,
+        worker: WorkerId,
+        *,
+        mutex: DbMutex | None = None,
+        calendar: WorkCalendar | None = None,
+    ) -> None:
+        self.engine = engine
+        self.settings = settings
+        self.worker = worker
+        self.mutex = mutex or DbMutex(engine)
+        self.calendar = calendar or russian_calendar()
+
+    # --- sync ----------------------------------------------------------------------------------
+
+    def sync(self, now: datetime) -> SyncReport | None:
+        """Sync the schedules folder (unchanged roadmaps are skipped); ``None`` without one."""
+        from tracker.roadmap.schedule_file import load
+        from tracker.store.plan import SyncPolicy
+        from tracker.store.sync import sync_directory
+
+        folder = self.settings.schedules.dir
+        if not folder.is_dir():
+            action("sync", f"no schedules folder {folder}; nothing to sync", now=now)
+            return None
+        policy = SyncPolicy(shift=self.settings.policy.shift, checkin=self.settings.policy.checkin)
+        with self.mutex.hold("sync"):
+            report = sync_directory(
+                self.engine,
+                folder,
+                load=load,
+                executors_file=self.settings.schedules.executors_path,
+                policy=policy,
+                now=now,
+            )
+        outcomes = Counter(f.outcome for f in report.files)
+        counts = {outcome: outcomes.get(outcome, 0) for outcome in _OUTCOMES}
+        detail = ", ".join(f"{n} {outcome}" for outcome, n in counts.items() if n) or "none"
+        action(
+            "sync",
+            f"{len(report.files)} schedule files ({detail}), {len(report.warnings)} warnings",
+            now=now,
+            counts={"files": len(report.files), **counts, "warnings": len(report.warnings)},
+        )
+        for failed in report.failed:
+            action("sync", failed.summary(), now=now, level=_WARNING)
+        return report
+
+    # --- plan ----------------------------------------------------------------------------------
+
+    def plan(self, now: datetime) -> Any:
+        """Put every notification due at ``now`` into the outbox; returns the PlanReport."""
+        from tracker.notify.remind import plan_pass
+
+        with self.mutex.hold("plan"):
+            report = plan_pass(self.engine, self.settings, now, calendar=self.calendar)
+        made, superseded = int(report.made), int(report.superseded)
+        action(
+            "plan",
+            f"{made} notifications made, {superseded} superseded",
+            now=now,
+            counts={"made": made, "superseded": superseded},
+        )
+        beat(self.engine, self.worker, now, last_planned=made, last_superseded=superseded)
+        return report
+
+    # --- send ----------------------------------------------------------------------------------
+
+    async def send(self, now: datetime, stop: asyncio.Event | None = None) -> Any:
+        """Claim, send and mark what the outbox holds; returns the SendReport."""
+        from tracker.notify.send import send_pass
+
+        worker = str(self.worker)
+        report = await send_pass(self.engine, self.settings, now, worker=worker, stop=stop)
+        sent, failed = int(report.sent), int(report.failed)
+        action(
+            "send",
+            report.summary() + (f" (stopped early: {report.halted})" if report.halted else ""),
+            now=now,
+            counts={
+                "sent": sent,
+                "retried": report.retried,
+                "failed": failed,
+                "deferred": report.deferred,
+                "superseded": report.superseded,
+                "released": report.released,
+            },
+            level=_WARNING if report.halted else _INFO,
+        )
+        beat(self.engine, self.worker, now, last_sent=sent, last_failed=failed)
+        return report
+
+
+_OUTCOMES = ("created", "updated", "archived", "failed", "unchanged")
+_WARNING = 30
+_INFO = 20
