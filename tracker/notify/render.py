@@ -1,0 +1,456 @@
+"""Messages: Jinja2 templates in ``templates/`` rendered with Russian dates and plurals (Babel).
+
+Each kind has three templates: ``{kind}-subject.txt.j2``, ``{kind}.txt.j2`` and
+``{kind}.html.j2``; partials start with ``_``. Templates see :class:`~jinja2.StrictUndefined`,
+so a misspelt variable is an error, and :func:`check` renders every kind on sample data so that
+error shows at start-up (``tracker check``), not when a message is due.
+
+The contexts are plain dictionaries built by the pure helpers :func:`context_for_batch`,
+:func:`context_for_digest` and :func:`context_for_test`; ``docs/reminders.md`` lists their
+variables for people who edit the templates.
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import jinja2
+from babel import Locale
+from babel.dates import format_date, format_time
+
+from tracker.config import PolicySettings
+from tracker.errors import ConfigError
+from tracker.notify.model import (
+    Batch,
+    DigestFacts,
+    FailureFacts,
+    ItemFacts,
+    MessageKind,
+    Notification,
+    Person,
+)
+from tracker.render_dates import format_day
+
+__all__ = [
+    "SIGNATURE",
+    "Rendered",
+    "Renderer",
+    "TemplateProblem",
+    "check",
+    "context_for_batch",
+    "context_for_digest",
+    "context_for_test",
+    "default_templates_dir",
+    "plural",
+    "resolve_templates_dir",
+    "template_names",
+]
+
+SIGNATURE = "Система контроля сроков tracker"
+
+_RU = Locale("ru")
+
+#: Russian headings of the groups of a grouped message, most urgent first.
+HEADINGS: dict[MessageKind, str] = {
+    MessageKind.ESCALATION: "Просрочено на {days} и более",
+    MessageKind.OVERDUE: "Срок исполнения истёк",
+    MessageKind.DUE_TODAY: "Срок исполнения — сегодня",
+    MessageKind.REMINDER: "Приближается срок исполнения",
+    MessageKind.CHECKIN: "Запрос сведений о ходе выполнения",
+}
+
+_STATUS = {"planned": "запланировано", "in_progress": "в работе"}
+
+
+class TemplateProblem(ConfigError):
+    """A template is missing, does not parse, or uses a variable its context lacks."""
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    """One message: a one-line subject, a plain-text body and an HTML body."""
+
+    subject: str
+    text: str
+    html: str
+
+
+# --- filters -----------------------------------------------------------------------------------
+
+
+def plural_word(n: int, one: str, few: str, many: str) -> str:
+    """The form of a Russian noun for ``n`` by Babel's plural rules (one / few / many)."""
+    form = _RU.plural_form(n)
+    if form == "one":
+        return one
+    if form == "many":
+        return many
+    return few  # "few", and "other" for fractions («1,5 дня»)
+
+
+def plural(n: int, one: str, few: str, many: str) -> str:
+    """«1 мероприятие», «3 мероприятия», «5 мероприятий»."""
+    return f"{n} {plural_word(n, one, few, many)}"
+
+
+def days(n: int) -> str:
+    """«1 день», «3 дня», «5 дней», «21 день»."""
+    return plural(n, "день", "дня", "дней")
+
+
+def day(value: date) -> str:
+    """«1 июня 2023 г.»"""
+    return format_day(value)
+
+
+def weekday(value: date) -> str:
+    """«понедельник»"""
+    return str(format_date(value, "EEEE", locale="ru"))
+
+
+def moment(value: datetime, timezone: str | None = None) -> str:
+    """«13 января 2025 г., 09:00» in ``timezone`` (default: the value's own zone)."""
+    local = value.astimezone(ZoneInfo(timezone)) if timezone else value
+    return f"{format_day(local.date())}, {format_time(local, 'HH:mm', locale='ru')}"
+
+
+def quoted(value: str) -> str:
+    """«…» around a title, unless it is quoted already."""
+    text = value.strip()
+    if text.startswith("«") and text.endswith("»"):
+        return text
+    return f"«{text}»"
+
+
+def first_upper(value: str) -> str:
+    """The first letter in upper case, the rest untouched (unlike Jinja's ``capitalize``)."""
+    return value[:1].upper() + value[1:]
+
+
+FILTERS: dict[str, Callable[..., str]] = {
+    "first_upper": first_upper,
+    "day": day,
+    "days": days,
+    "plural": plural,
+    "plural_word": plural_word,
+    "weekday": weekday,
+    "moment": moment,
+    "quoted": quoted,
+}
+
+
+# --- the renderer ------------------------------------------------------------------------------
+
+
+def template_names(kind: MessageKind | str) -> tuple[str, str, str]:
+    """The subject, text and HTML template names of ``kind``."""
+    name = MessageKind(kind).value
+    return f"{name}-subject.txt.j2", f"{name}.txt.j2", f"{name}.html.j2"
+
+
+def default_templates_dir() -> Path:
+    """The templates shipped with tracker (``templates/`` of the source tree)."""
+    return Path(__file__).resolve().parents[2] / "templates"
+
+
+def resolve_templates_dir(configured: Path) -> Path:
+    """``[mail] templates`` as a folder: the configured one when it exists; the shipped
+    templates when the default ``templates`` is not in the working directory."""
+    if configured.is_dir() or configured != Path("templates"):
+        return configured
+    return default_templates_dir()
+
+
+def _where(error: BaseException) -> str:
+    """``name:line`` of the innermost template frame in ``error``'s traceback, if any."""
+    if isinstance(error, jinja2.TemplateSyntaxError):
+        return f"{error.name or error.filename}:{error.lineno}"
+    found = ""
+    for frame in traceback.extract_tb(error.__traceback__):
+        if frame.filename.endswith(".j2"):
+            found = f"{Path(frame.filename).name}:{frame.lineno}"
+    return found
+
+
+class Renderer:
+    """Renders messages from the templates in ``templates_dir``.
+
+    ``render`` raises :class:`TemplateProblem` (a :class:`~tracker.errors.ConfigError`) naming
+    the template and line of any error.
+    """
+
+    def __init__(self, templates_dir: Path) -> None:
+        self.templates_dir = Path(templates_dir)
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(str(self.templates_dir)),
+            undefined=jinja2.StrictUndefined,
+            autoescape=jinja2.select_autoescape(
+                enabled_extensions=("html.j2",), default_for_string=False, default=False
+            ),
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+            auto_reload=False,
+        )
+        self.env.filters.update(FILTERS)
+        self.env.globals["signature"] = SIGNATURE
+
+    def _render(self, name: str, context: Mapping[str, Any]) -> str:
+        try:
+            return self.env.get_template(name).render(context)
+        except jinja2.TemplateNotFound as error:
+            missing = error.name or name
+            raise TemplateProblem(
+                f"{self.templates_dir / str(missing)}: template not found"
+            ) from None
+        except jinja2.TemplateError as error:
+            where = _where(error) or name
+            raise TemplateProblem(f"{self.templates_dir}/{where}: {error.message}") from None
+        except (TypeError, ValueError, AttributeError, KeyError) as error:
+            where = _where(error) or name
+            raise TemplateProblem(f"{self.templates_dir}/{where}: {error}") from None
+
+    def render(self, kind: MessageKind | str, context: Mapping[str, Any]) -> Rendered:
+        """Subject (one line), text and HTML of a message of ``kind``."""
+        subject_name, text_name, html_name = template_names(kind)
+        subject = " ".join(self._render(subject_name, context).split())
+        text = "\n".join(line.rstrip() for line in self._render(text_name, context).splitlines())
+        html = self._render(html_name, context)
+        return Rendered(subject=subject, text=text.strip("\n") + "\n", html=html)
+
+
+# --- contexts ----------------------------------------------------------------------------------
+
+
+def _greeting(person: Person) -> str:
+    if person.organisation or not person.name or "@" in person.name:
+        return "Уважаемые коллеги!"
+    return f"Уважаемый(ая) {person.name}!"
+
+
+def _person(person: Person) -> dict[str, Any]:
+    return {
+        "name": person.name,
+        "emails": list(person.emails),
+        "timezone": person.timezone,
+        "organisation": person.organisation,
+        "greeting": _greeting(person),
+    }
+
+
+def _item(
+    item: ItemFacts,
+    today: date,
+    *,
+    recipient: Person | None = None,
+    kind: MessageKind | None = None,
+    link: str | None = None,
+) -> dict[str, Any]:
+    """One item for the templates; days are counted from ``today`` (the recipient's day)."""
+    due = item.effective_due
+    days_left = days_late = None
+    if due is not None:
+        delta = (due - today).days
+        if item.is_open and delta < 0:
+            days_late = -delta
+        elif item.is_open:
+            days_left = delta
+    executors = [person.name for person in item.executors]
+    others = [p.name for p in item.executors if recipient is None or p.key != recipient.key]
+    return {
+        "roadmap": item.roadmap,
+        "roadmap_title": item.roadmap_title,
+        "number": item.number,
+        "title": item.title,
+        "section": item.section,
+        "result": item.result,
+        "checkin": item.is_checkin,
+        "start": item.start if item.start != due else None,
+        "due": due,
+        "original_due": item.due if item.due is not None and item.due != due else None,
+        "days_left": days_left,
+        "days_late": days_late,
+        "done_late": item.days_late,
+        "completed_on": item.completed_on,
+        "status": _STATUS.get(item.status or "", item.status or ""),
+        "lead": executors[0] if executors else None,
+        "executors": executors,
+        "co_executors": others,
+        "link": link,
+        "kind": kind.value if kind else None,
+    }
+
+
+def _heading(kind: MessageKind, settings: PolicySettings) -> str:
+    return HEADINGS[kind].format(days=days(settings.escalate_after_days))
+
+
+def _sort_item(entry: dict[str, Any]) -> tuple[date, str, str]:
+    return (entry["due"] or date.max, entry["roadmap"], entry["number"])
+
+
+def _summary(entries: list[dict[str, Any]], kind: MessageKind) -> dict[str, Any]:
+    """Count, nearest due and (for one item) number of a group: what a subject line needs."""
+    dues = [entry["due"] for entry in entries if entry["due"] is not None]
+    return {
+        "kind": kind.value,
+        "count": len(entries),
+        "first_due": min(dues) if dues else None,
+        "same_due": len(set(dues)) <= 1,
+        "number": entries[0]["number"] if entries else None,
+    }
+
+
+def context_for_batch(
+    batch: Batch,
+    items_by_id: Mapping[int, ItemFacts],
+    now: datetime,
+    settings: PolicySettings,
+    *,
+    link: Callable[[Notification, ItemFacts], str | None] | None = None,
+) -> dict[str, Any]:
+    """The template context of a grouped message (kinds reminder … checkin).
+
+    ``items_by_id`` maps occurrence ids to facts; every notification of ``batch`` must have
+    one. ``link`` (optional) gives each item's signed «отметить выполнение» address.
+    Days left and late count from ``batch.day``, the recipient's local day.
+    """
+    groups: dict[MessageKind, list[dict[str, Any]]] = {}
+    for notification in batch.notifications:
+        if notification.occurrence_id is None:
+            raise ValueError(f"{notification.key}: an item message needs an occurrence")
+        item = items_by_id.get(notification.occurrence_id)
+        if item is None:
+            raise ValueError(f"{notification.key}: no facts for occurrence")
+        address = link(notification, item) if link else None
+        groups.setdefault(notification.kind, []).append(
+            _item(item, batch.day, recipient=batch.recipient, kind=notification.kind, link=address)
+        )
+    ordered = sorted(groups, key=lambda kind: -kind.urgency)
+    group_list: list[dict[str, Any]] = [
+        {
+            "kind": kind.value,
+            "heading": _heading(kind, settings),
+            "items": sorted(groups[kind], key=_sort_item),
+        }
+        for kind in ordered
+    ]
+    items = [entry for group in group_list for entry in group["items"]]
+    roadmaps = sorted({entry["roadmap_title"] for entry in items})
+    return {
+        "kind": batch.kind.value,
+        "recipient": _person(batch.recipient),
+        "greeting": _greeting(batch.recipient),
+        "day": batch.day,
+        "now": now,
+        "groups": group_list,
+        "items": items,
+        "count": len(items),
+        "main": _summary(group_list[0]["items"], batch.kind) if group_list else None,
+        "all": _summary(items, batch.kind),
+        "roadmaps": roadmaps,
+        "has_links": any(entry["link"] for entry in items),
+        "escalate_after_days": settings.escalate_after_days,
+        "overdue_every_days": settings.overdue_every_days,
+        "signature": SIGNATURE,
+    }
+
+
+def _by_executor(items: Iterable[ItemFacts], today: date) -> list[dict[str, Any]]:
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for item in items:
+        lead = item.executors[0].name if item.executors else "Исполнитель не указан"
+        groups.setdefault(lead, []).append(_item(item, today))
+    return [
+        {"executor": name, "items": sorted(entries, key=_sort_item)}
+        for name, entries in sorted(groups.items())
+    ]
+
+
+def _failure(failure: FailureFacts, timezone: str) -> dict[str, Any]:
+    return {
+        "recipient": failure.recipient,
+        "subject": failure.subject,
+        "error": failure.error,
+        "at": moment(failure.at, timezone),
+    }
+
+
+def context_for_digest(facts: DigestFacts, *, due_soon_days: int = 14) -> dict[str, Any]:
+    """The template context of a coordinator's (or admin's) weekly digest."""
+    today = facts.day
+    person = facts.recipient
+
+    def items(values: Iterable[ItemFacts]) -> list[dict[str, Any]]:
+        return sorted((_item(item, today) for item in values), key=_sort_item)
+
+    overdue = items(facts.overdue)
+    every = (*facts.overdue, *facts.due_soon, *facts.done_late, *facts.needs_dates)
+    return {
+        "kind": MessageKind.DIGEST.value,
+        "recipient": _person(person),
+        "greeting": _greeting(person),
+        "day": today,
+        "since": facts.since,
+        "roadmaps": [{"slug": r.slug, "title": r.title} for r in facts.roadmaps],
+        "overdue": overdue,
+        "overdue_by_executor": _by_executor(facts.overdue, today),
+        "due_soon": items(facts.due_soon),
+        "due_soon_days": due_soon_days,
+        "done_late": items(facts.done_late),
+        "needs_dates": items(facts.needs_dates),
+        "failures": [_failure(f, person.timezone) for f in facts.failures],
+        "show_roadmap": len({item.roadmap for item in every}) > 1 or len(facts.roadmaps) > 1,
+        "empty": facts.is_empty,
+        "signature": SIGNATURE,
+    }
+
+
+def context_for_test(recipient: Person, now: datetime, sender: str = "") -> dict[str, Any]:
+    """The template context of the `tracker send-test` message."""
+    return {
+        "kind": MessageKind.TEST.value,
+        "recipient": _person(recipient),
+        "greeting": _greeting(recipient),
+        "now": now,
+        "sent_at": moment(now, recipient.timezone),
+        "sender": sender,
+        "signature": SIGNATURE,
+    }
+
+
+# --- check -------------------------------------------------------------------------------------
+
+
+def check(templates_dir: Path, settings: PolicySettings | None = None) -> list[str]:
+    """Problems of the templates in ``templates_dir``: every kind is rendered on sample data
+    (one item and several, with and without links); an empty list means all is well."""
+    from tracker.notify.samples import sample_contexts
+
+    folder = Path(templates_dir)
+    if not folder.is_dir():
+        return [f"{folder}: no such templates folder"]
+    renderer = Renderer(folder)
+    problems: list[str] = []
+    for kind in MessageKind:
+        for name in template_names(kind):
+            if not (folder / name).is_file():
+                problems.append(f"{folder / name}: template not found")
+    if problems:
+        return problems
+    for kind, context in sample_contexts(settings):
+        try:
+            rendered = renderer.render(kind, context)
+        except TemplateProblem as error:
+            if str(error) not in problems:
+                problems.append(str(error))
+            continue
+        if not rendered.subject:
+            problems.append(f"{folder / template_names(kind)[0]}: the subject is empty")
+    return problems
