@@ -62,6 +62,7 @@ class MailSettings:
     sender: str
     admins: tuple[str, ...]
     max_attempts: int
+    templates: Path
 
 
 @dataclass(frozen=True, slots=True)
@@ -332,6 +333,10 @@ SPEC: tuple[Key, ...] = (
     Key("mail", "max_attempts", 10, _integer(1, 100),
         "Tries per message before it is marked failed; retries wait 1, 2, 4 … minutes,\n"
         "at most an hour, and only within [policy] send_from … send_until."),
+    Key("mail", "templates", "templates", _path,
+        "Folder of the message templates (Jinja2), which admins may edit: {kind}-subject.txt.j2,\n"
+        "{kind}.txt.j2 and {kind}.html.j2 per kind. `tracker check` renders them all on sample\n"
+        "data. When the default folder is missing, the templates shipped with tracker are used."),
     Key("smtp", "host", "localhost", _text, "SMTP server host name."),
     Key("smtp", "port", 587, _integer(1, 65535), "SMTP server port (587 STARTTLS, 465 TLS)."),
     Key("smtp", "starttls", True, _boolean, "Upgrade the connection with STARTTLS."),
