@@ -58,7 +58,9 @@ from tracker.notify.model import (
 )
 
 __all__ = [
+    "LOOKBACK_DAYS",
     "calendar_warnings",
+    "days_before",
     "digest_notifications",
     "digest_stage",
     "group",
@@ -109,8 +111,11 @@ def _closing(ready: datetime, timezone: str, settings: PolicySettings) -> dateti
     return datetime.combine(day, settings.send_until, zone).astimezone(UTC)
 
 
-def _days_before(day: date, n: int, working: bool, calendar: WorkCalendar) -> date:
-    """``n`` calendar days before ``day``, or ``n`` working days before it."""
+def days_before(day: date, n: int, working: bool, calendar: WorkCalendar) -> date:
+    """``n`` calendar days before ``day``, or (``working``) the ``n``-th working day before it.
+
+    This is how a reminder's date follows from the due (or start) date; ``n = 0`` is ``day``.
+    """
     if not working:
         return day - timedelta(days=n)
     while n > 0:
@@ -199,14 +204,14 @@ def _pre_stages(item: ItemFacts, settings: PolicySettings, calendar: WorkCalenda
         for n in settings.before_start_days:
             if n <= 0:
                 continue
-            day = _days_before(item.start, n, settings.working_days, calendar)
+            day = days_before(item.start, n, settings.working_days, calendar)
             stages.append(
                 _Stage(before, f"start-{n}@{item.start.isoformat()}", day, _ORDER_START, True)
             )
     for n in settings.remind_days:
         if n <= 0:
             continue  # the due-date message covers «0 days before»
-        day = _days_before(due, n, settings.working_days, calendar)
+        day = days_before(due, n, settings.working_days, calendar)
         stages.append(_Stage(before, f"due-{n}@{tag}", day, _ORDER_BEFORE, True))
     on_due = MessageKind.CHECKIN if checkin else MessageKind.DUE_TODAY
     stages.append(_Stage(on_due, f"due@{tag}", due, _ORDER_DUE, False))
