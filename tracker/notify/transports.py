@@ -1,0 +1,359 @@
+"""Transports: an outbox row becomes an e-mail, delivered by SMTP or written as an ``.eml`` file.
+
+Every failure is a :class:`~tracker.errors.SendError` that knows whether retrying can help:
+
+- ``permanent``: the server refused this message for good (a 5xx reply to MAIL, RCPT or DATA;
+  every recipient refused with 5xx; an address that cannot be sent to);
+- temporary: 4xx replies, connection refused, timeouts, a connection dropped mid-message, and
+  whatever stops a session before any message is discussed (greeting, EHLO, STARTTLS, TLS
+  certificates, AUTH): those are the server's state or our configuration, not the message's
+  fault, so the message waits and is tried again. :class:`ServerUnavailable` marks them: a send
+  pass stops there instead of trying every other row against the same broken server.
+
+A partial refusal (some recipients accepted, others refused) is a delivery: the message went
+out, and :attr:`Delivery.refused` lists who did not get it. Retrying would send it twice to the
+others, so it is not retried; the refusals are recorded with the row.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import socket
+import ssl
+import tempfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from email.message import EmailMessage
+from email.policy import SMTP as SMTP_POLICY
+from email.utils import format_datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+from tracker.errors import SendError
+
+if TYPE_CHECKING:
+    from aiosmtplib import SMTP
+
+    from tracker.config import MailSettings, Settings, SmtpSettings
+    from tracker.notify.outbox import OutboxRow
+
+
+class ServerUnavailable(SendError):
+    """A temporary failure of the server or of the session with it, not of one message."""
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message, permanent=False, hint=hint)
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """A message handed over. ``refused``: address → reply, for recipients refused while
+    others accepted. ``where``: the file written, or the server's reply to DATA."""
+
+    refused: Mapping[str, str] = field(default_factory=dict)
+    where: str = ""
+
+
+class Transport(Protocol):
+    """Delivers messages; one instance serves one send pass, then is closed."""
+
+    @property
+    def concurrency(self) -> int:
+        """How many messages it can usefully have in flight at once."""
+        ...
+
+    def describe(self) -> str:
+        """Where messages go, for people: ``smtp mail.example.org:587 (STARTTLS, AUTH as …)``."""
+        ...
+
+    async def send(
+        self, message: EmailMessage, *, sender: str, recipients: Sequence[str], day: date
+    ) -> Delivery:
+        """Deliver ``message`` to ``recipients``; ``day`` files it (the recipient's local day).
+        Raises :class:`SendError`."""
+        ...
+
+    async def close(self) -> None:
+        """Let go of connections; the transport can still be used afterwards."""
+        ...
+
+
+# --- the message --------------------------------------------------------------------------------
+
+
+def build_message(
+    *,
+    sender: str,
+    to_addrs: Sequence[str],
+    subject: str,
+    text: str,
+    html: str,
+    message_id: str,
+    when: datetime,
+) -> EmailMessage:
+    """A multipart/alternative message (plain text and HTML, UTF-8) marked as automatic."""
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = ", ".join(to_addrs)
+    message["Subject"] = " ".join(subject.split())
+    message["Date"] = format_datetime(when.astimezone(UTC))
+    message["Message-ID"] = message_id
+    message["Auto-Submitted"] = "auto-generated"
+    message["X-Auto-Response-Suppress"] = "All"
+    message.set_content(text)
+    message.add_alternative(html, subtype="html")
+    return message
+
+
+def message_for(row: OutboxRow, sender: str, when: datetime) -> EmailMessage:
+    """The e-mail of an outbox row, sent at ``when``."""
+    return build_message(
+        sender=sender,
+        to_addrs=row.to_addrs,
+        subject=row.subject,
+        text=row.text,
+        html=row.html,
+        message_id=row.message_id,
+        when=when,
+    )
+
+
+# --- files --------------------------------------------------------------------------------------
+
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+class FileTransport:
+    """Writes each message to ``<folder>/<YYYY-MM-DD>/<message-id>.eml``, atomically (temporary
+    file + rename). Sending the same message again rewrites the same file."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = Path(folder)
+
+    @property
+    def concurrency(self) -> int:
+        return 1
+
+    def describe(self) -> str:
+        return f"file {self.folder}/"
+
+    def path_for(self, message_id: str, day: date) -> Path:
+        name = _UNSAFE.sub("_", message_id.strip().strip("<>")) or "message"
+        return self.folder / day.isoformat() / f"{name}.eml"
+
+    async def send(
+        self, message: EmailMessage, *, sender: str, recipients: Sequence[str], day: date
+    ) -> Delivery:
+        target = self.path_for(str(message["Message-ID"] or ""), day)
+        try:
+            write_atomically(target, message.as_bytes(policy=SMTP_POLICY))
+        except OSError as error:
+            raise ServerUnavailable(
+                f"cannot write {target}: {error.strerror or error}", hint="check [mail] dir"
+            ) from None
+        return Delivery(where=str(target))
+
+    async def close(self) -> None:
+        return None
+
+
+def write_atomically(target: Path, data: bytes) -> None:
+    """Write ``data`` to ``target`` so that readers see the old file or the whole new one."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+# --- SMTP ---------------------------------------------------------------------------------------
+
+
+class SmtpTransport:
+    """aiosmtplib with STARTTLS or implicit TLS, AUTH, timeouts, and at most ``connections``
+    connections, each kept open across the messages of a pass and reopened after a failure."""
+
+    def __init__(self, settings: SmtpSettings, *, local_hostname: str | None = None) -> None:
+        self.settings = settings
+        self.local_hostname = local_hostname or socket.gethostname() or "localhost"
+        self._slots = asyncio.Semaphore(settings.connections)
+        self._idle: list[SMTP] = []
+        self._tls: ssl.SSLContext | None = None
+
+    @property
+    def concurrency(self) -> int:
+        return self.settings.connections
+
+    def describe(self) -> str:
+        smtp = self.settings
+        mode = "TLS" if smtp.tls else "STARTTLS" if smtp.starttls else "plain"
+        auth = f", AUTH as {smtp.username}" if smtp.username else ""
+        return f"smtp {smtp.host}:{smtp.port} ({mode}{auth})"
+
+    def _tls_context(self) -> ssl.SSLContext:
+        if self._tls is None:
+            context = ssl.create_default_context(ssl.Purpose.SERVER_AUTH)
+            if self.settings.ca_file:
+                try:
+                    context.load_verify_locations(cafile=self.settings.ca_file)
+                except (OSError, ssl.SSLError) as error:
+                    raise ServerUnavailable(
+                        f"cannot read [smtp] ca_file {self.settings.ca_file}: {error}"
+                    ) from None
+            self._tls = context
+        return self._tls
+
+    def _client(self) -> SMTP:
+        from aiosmtplib import SMTP
+
+        smtp = self.settings
+        secure = smtp.tls or smtp.starttls
+        return SMTP(
+            hostname=smtp.host,
+            port=smtp.port,
+            username=smtp.username or None,
+            password=smtp.password if smtp.username else None,
+            local_hostname=self.local_hostname,
+            timeout=smtp.timeout,
+            use_tls=smtp.tls,
+            start_tls=smtp.starttls and not smtp.tls,
+            tls_context=self._tls_context() if secure else None,
+        )
+
+    async def send(
+        self, message: EmailMessage, *, sender: str, recipients: Sequence[str], day: date
+    ) -> Delivery:
+        async with self._slots:
+            client = self._idle.pop() if self._idle else self._client()
+            try:
+                if not client.is_connected:
+                    await client.connect()
+                refused, reply = await client.send_message(
+                    message, sender=sender, recipients=list(recipients)
+                )
+            except asyncio.CancelledError:
+                client.close()
+                raise
+            except Exception as error:
+                client.close()
+                raise classify(error, self.settings) from None
+            self._idle.append(client)
+        return Delivery(
+            refused={address: f"{r.code} {r.message}" for address, r in refused.items()},
+            where=reply,
+        )
+
+    async def close(self) -> None:
+        idle, self._idle = self._idle, []
+        for client in idle:
+            if not client.is_connected:
+                continue
+            try:
+                await client.quit()
+            except Exception:
+                client.close()
+
+
+def classify(error: BaseException, smtp: SmtpSettings) -> SendError:
+    """The :class:`SendError` for what aiosmtplib (or the network) raised."""
+    import aiosmtplib as a
+
+    where = f"{smtp.host}:{smtp.port}"
+    if isinstance(error, a.SMTPRecipientsRefused):
+        codes = [refusal.code for refusal in error.recipients]
+        detail = "; ".join(f"{r.recipient}: {r.code} {r.message}" for r in error.recipients)
+        return SendError(f"every recipient refused: {detail}", permanent=all(_is_5xx(codes)))
+    if isinstance(error, a.SMTPAuthenticationError):
+        return ServerUnavailable(
+            f"{where} refused AUTH: {error.code} {error.message}",
+            hint="check [smtp] username and password",
+        )
+    if isinstance(error, a.SMTPConnectResponseError | a.SMTPHeloError):
+        return ServerUnavailable(f"{where} refused the session: {error.code} {error.message}")
+    if isinstance(error, a.SMTPSenderRefused):
+        return SendError(
+            f"sender {error.sender} refused: {error.code} {error.message}",
+            permanent=_is_5xx([error.code])[0],
+            hint="check [mail] from",
+        )
+    if isinstance(error, a.SMTPResponseException):
+        if error.code == 421:  # the server is closing the session: not about this message
+            return ServerUnavailable(f"{where} is unavailable: {error.code} {error.message}")
+        return SendError(f"{error.code} {error.message}", permanent=_is_5xx([error.code])[0])
+    if isinstance(error, a.SMTPNotSupported):
+        return ServerUnavailable(
+            f"{where}: {error.message}", hint="check [smtp] starttls and tls for this server"
+        )
+    if _tls_failure(error):
+        return ServerUnavailable(
+            f"TLS with {where} failed: {_reason(error)}",
+            hint="check [smtp] tls, starttls and ca_file",
+        )
+    if isinstance(error, a.SMTPConnectTimeoutError):
+        return ServerUnavailable(
+            f"no answer from {where} within {smtp.timeout:g} s", hint="check [smtp] host and port"
+        )
+    if isinstance(error, a.SMTPConnectError):
+        return ServerUnavailable(
+            f"cannot connect to {where}: {_network_reason(error)}",
+            hint="check [smtp] host and port",
+        )
+    if isinstance(error, a.SMTPTimeoutError | TimeoutError):
+        return ServerUnavailable(f"{where} stopped answering within {smtp.timeout:g} s")
+    if isinstance(error, a.SMTPServerDisconnected | ConnectionError):
+        return ServerUnavailable(f"{where} closed the connection: {_reason(error)}")
+    if isinstance(error, ValueError):  # an address aiosmtplib refuses to put on the wire
+        return SendError(f"cannot send: {error}", permanent=True)
+    if isinstance(error, OSError):
+        return ServerUnavailable(f"network error with {where}: {_reason(error)}")
+    return SendError(f"{type(error).__name__}: {_reason(error)}", permanent=False)
+
+
+def _tls_failure(error: BaseException | None) -> bool:
+    seen = 0
+    while error is not None and seen < 5:
+        if isinstance(error, ssl.SSLError):
+            return True
+        error, seen = error.__cause__ or error.__context__, seen + 1
+    return False
+
+
+def _network_reason(error: BaseException) -> str:
+    cause = error.__cause__ or error.__context__
+    if isinstance(cause, ConnectionRefusedError):
+        return "connection refused"
+    if isinstance(cause, socket.gaierror):
+        return f"unknown host ({cause.strerror or cause})"
+    if isinstance(cause, OSError) and cause.strerror:
+        return cause.strerror
+    return _reason(error)
+
+
+def _is_5xx(codes: Sequence[int]) -> list[bool]:
+    return [500 <= code < 600 for code in codes]
+
+
+def _reason(error: BaseException) -> str:
+    text = " ".join(str(getattr(error, "message", "") or error).split())
+    return text or type(error).__name__
+
+
+# --- choosing ------------------------------------------------------------------------------------
+
+
+def make_transport(settings: Settings) -> Transport:
+    """The transport ``[mail] transport`` names: ``file`` (the default) or ``smtp``."""
+    mail: MailSettings = settings.mail
+    if mail.transport == "smtp":
+        return SmtpTransport(settings.smtp)
+    return FileTransport(mail.dir)
