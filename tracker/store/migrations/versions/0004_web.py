@@ -55,9 +55,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name="pk_extension_request"),
     )
-    op.create_index(
-        "ix_extension_request_occurrence_id", "extension_request", ["occurrence_id"]
-    )
+    op.create_index("ix_extension_request_occurrence_id", "extension_request", ["occurrence_id"])
     op.create_table(
         "feed_secret",
         sa.Column("executor_id", sa.Integer(), nullable=False),
