@@ -597,7 +597,7 @@ def import_command(
 
 
 # Commands of the later layers live in their own modules and join the group on import.
-from tracker import cli_daemon, cli_mail, cli_web  # noqa: E402, F401
+from tracker import cli_daemon, cli_mail, cli_remind, cli_web  # noqa: E402, F401
 
 
 def main() -> None:

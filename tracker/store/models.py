@@ -303,6 +303,16 @@ class NotificationRecord(SQLModel, table=True):
     created_at: datetime = Field(sa_type=UtcDateTime)
 
 
+class PlannerMark(SQLModel, table=True):
+    """How far planning has looked: every reminder stage that became ready by ``until`` was
+    planned. The next pass looks only at items with a stage that became ready after it."""
+
+    __tablename__ = "planner_mark"
+
+    name: str = Field(primary_key=True)
+    until: datetime = Field(sa_type=UtcDateTime)
+
+
 class Worker(SQLModel, table=True):
     """A daemon process (issue 6): who it is, its heartbeat, what its last passes did.
 

@@ -14,6 +14,7 @@ from tracker.store.models import (
     ExtensionRequest,
     FeedSecret,
     NotificationRecord,
+    PlannerMark,
     Occurrence,
     OutboxRecord,
     Roadmap,
@@ -38,6 +39,7 @@ EXTENSION = table_of(Extension)
 NOTIFICATION = table_of(NotificationRecord)
 OCCURRENCE = table_of(Occurrence)
 OUTBOX = table_of(OutboxRecord)
+PLANNER_MARK = table_of(PlannerMark)
 ROADMAP = table_of(Roadmap)
 ROADMAP_COORDINATOR = table_of(RoadmapCoordinator)
 STATUS_CHANGE = table_of(StatusChange)

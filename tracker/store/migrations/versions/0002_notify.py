@@ -84,6 +84,12 @@ def upgrade() -> None:
     )
     op.create_index("ix_notification_occurrence_id", "notification", ["occurrence_id"])
     op.create_index("ix_notification_outbox_id", "notification", ["outbox_id"])
+    op.create_table(
+        "planner_mark",
+        sa.Column("name", sa.String(), nullable=False),
+        sa.Column("until", sa.DateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("name", name="pk_planner_mark"),
+    )
     # Open, current occurrences by due date: what overdue/due-soon/open and the planner walk.
     open_occurrence = sa.text(OPEN_OCCURRENCE_SQL)
     op.create_index(
@@ -97,5 +103,6 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_index("ix_occurrence_open_due", "occurrence")
+    op.drop_table("planner_mark")
     op.drop_table("notification")
     op.drop_table("outbox")

@@ -1,0 +1,56 @@
+"""`tracker remind`: one planning and sending pass, registered on :data:`tracker.cli.cli`.
+
+Heavy libraries are imported inside the command (see tests/test_cli_parse.py).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from tracker.cli import _engine, _now, _settings, reports_errors
+from tracker.cli import cli as cli  # the group this command joins
+from tracker.cli_daemon import IsoDateTime, _aware
+
+
+@cli.command("remind")
+@click.option(
+    "--now",
+    "now",
+    type=IsoDateTime(),
+    help="Plan and send as if it were this moment (default: the clock); without an offset it "
+    "is read in [policy] timezone.",
+)
+@click.option(
+    "--dry-run",
+    "dry_run",
+    is_flag=True,
+    help="Show what would be queued and sent; change nothing, send nothing.",
+)
+@reports_errors
+def remind_command(now: Any, dry_run: bool) -> None:
+    """Run one pass: queue the reminders, overdue notices, escalations and digests due now,
+    then send what the outbox holds for now, and say what went to whom."""
+    from tracker.notify.remind import plan_pass
+    from tracker.notify.send import send_now
+
+    settings = _settings()
+    engine = _engine()
+    moment = _aware(now) if now is not None else _now()
+    report = plan_pass(engine, settings, moment, dry_run=dry_run, link_maker=_links(settings))
+    for line in report.lines():
+        click.echo(line)
+    if dry_run:
+        return
+    sent = send_now(engine, settings, moment)
+    for row in sent.lines:
+        note = f" ({row.error})" if row.error else ""
+        click.echo(f"{row.outcome.value}: #{row.id} to {', '.join(row.to)}: «{row.subject}»{note}")
+    where = f" to {settings.mail.dir}" if settings.mail.transport == "file" else ""
+    click.echo(f"send: {sent.summary()}{where}")
+
+
+def _links(settings: Any) -> Any:
+    """Per-item web links for the messages, once the web pages exist (issue 7)."""
+    return None
