@@ -132,8 +132,18 @@ def generate(folder: Path, roadmaps: int, activities: int) -> None:
 # --- child steps -------------------------------------------------------------------------------
 
 
+def _peak_rss_mb() -> float:
+    """This process's own peak RSS. (``ru_maxrss`` would not do: Linux keeps it across
+    ``execve``, so a child started by a big parent reports the parent's peak.)"""
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def _report(**figures: Any) -> None:
-    figures["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    figures["peak_rss_mb"] = _peak_rss_mb()
     print(json.dumps(figures))
 
 
@@ -310,8 +320,9 @@ def cli_overdue(url: str, workdir: Path, fmt: str) -> dict[str, Any]:
     if result.returncode != 0:
         raise SystemExit(f"tracker status failed: {result.stderr[-2000:]}")
     peak = int(result.stderr.strip().splitlines()[-1]) / 1024
-    text = out.read_text()
-    rows = len(json.loads(text)) if fmt == "json" else text.count("просрочено")
+    with out.open(encoding="utf-8") as lines:  # counted line by line: the parent stays small
+        marker = ' {"ref"' if fmt == "json" else "просрочено"
+        rows = sum(1 for line in lines if line.startswith(marker) or marker in line)
     return {"seconds": seconds, "peak_rss_mb": peak, "rows": rows}
 
 
