@@ -1,11 +1,12 @@
 """A real SMTP server for tests: aiosmtpd on 127.0.0.1, STARTTLS or implicit TLS, AUTH, faults.
 
 The certificate comes from a trustme CA written to ``ca.pem`` (give it to tracker as
-``[smtp] ca_file``). The server requires STARTTLS (or speaks TLS from the first byte) and AUTH
-with one login and password. A :class:`Faults` script makes it misbehave on purpose: answer
-the next DATA or RCPT commands with a given reply, refuse some addresses, or drop the
-connection after a message's content arrived but before it is acknowledged. Everything
-accepted is kept in :attr:`SmtpServer.received`, envelope and parsed message.
+``[smtp] ca_file``). The server requires STARTTLS and then AUTH with one login and password;
+the implicit-TLS variant speaks TLS from the first byte and offers AUTH (aiosmtpd cannot tell
+implicit TLS is TLS, so it cannot insist). A :class:`Faults` script makes it misbehave on
+purpose: answer the next DATA or RCPT commands with a given reply, refuse some addresses, or
+drop the connection after a message's content arrived but before it is acknowledged.
+Everything accepted is kept in :attr:`SmtpServer.received`, envelope and parsed message.
 """
 
 from __future__ import annotations
@@ -75,7 +76,21 @@ class Handler:
         self.faults = Faults()
         self.received: list[Received] = []
         self.commands: list[str] = []  # DATA and RCPT replies given, for assertions
+        self.sessions = 0  # successful logins: one per connection
         self._lock = threading.Lock()
+
+    def authenticate(
+        self, server: Any, session: Any, envelope: Any, mechanism: str, auth_data: Any
+    ) -> AuthResult:
+        ok = (
+            isinstance(auth_data, LoginPassword)
+            and auth_data.login == USERNAME.encode()
+            and auth_data.password == PASSWORD.encode()
+        )
+        if ok:
+            with self._lock:
+                self.sessions += 1
+        return AuthResult(success=ok, handled=False, auth_data=USERNAME if ok else None)
 
     async def handle_RCPT(
         self, server: Any, session: Any, envelope: Any, address: str, options: list[str]
@@ -99,10 +114,10 @@ class Handler:
             return "250 never heard"
         if reply is not None:
             return reply
-        raw = bytes(envelope.original_content or envelope.content)
+        raw = bytes(envelope.original_content or envelope.content).replace(b"\r\n", b"\n")
         parsed = email.message_from_bytes(raw, policy=email.policy.default)
         assert isinstance(parsed, EmailMessage)
-        login = session.login_data.login.decode() if session.login_data else None
+        login = session.auth_data if session.authenticated else None
         with self._lock:
             self.received.append(
                 Received(
@@ -110,21 +125,10 @@ class Handler:
                     tuple(envelope.rcpt_tos),
                     parsed,
                     login,
-                    session.ssl is not None,
+                    server.transport.get_extra_info("sslcontext") is not None,
                 )
             )
         return "250 OK queued"
-
-
-def _authenticator(
-    server: Any, session: Any, envelope: Any, mechanism: str, auth_data: Any
-) -> AuthResult:
-    ok = (
-        isinstance(auth_data, LoginPassword)
-        and auth_data.login == USERNAME.encode()
-        and auth_data.password == PASSWORD.encode()
-    )
-    return AuthResult(success=ok, handled=False)
 
 
 class _Controller(Controller):
@@ -200,18 +204,19 @@ def running(mode: str, folder: Path) -> Iterator[SmtpServer]:
     ca_file: Path | None = None
     if mode in ("starttls", "tls"):
         context, ca_file = certificates(folder)
-        kwargs.update(
-            authenticator=_authenticator, auth_required=True, auth_require_tls=True
-        )
+        kwargs.update(authenticator=handler.authenticate)
         if mode == "starttls":
-            kwargs.update(tls_context=context, require_starttls=True)
-        else:
-            kwargs.update(ssl_context=context)
+            kwargs.update(
+                tls_context=context,
+                require_starttls=True,
+                auth_required=True,
+                auth_require_tls=True,
+            )
+        else:  # aiosmtpd cannot tell implicit TLS is TLS: it offers AUTH but cannot insist on it
+            kwargs.update(ssl_context=context, auth_require_tls=False)
     elif mode != "plain":
         raise ValueError(f"unknown mode {mode!r}")
-    controller = _Controller(
-        handler, hostname=HOST, port=0, server_hostname="smtp.test", **kwargs
-    )
+    controller = _Controller(handler, hostname=HOST, port=0, server_hostname="smtp.test", **kwargs)
     controller.start()
     try:
         yield SmtpServer(controller, handler, mode, ca_file)

@@ -312,6 +312,10 @@ def classify(error: BaseException, smtp: SmtpSettings) -> SendError:
         return ServerUnavailable(f"{where} stopped answering within {smtp.timeout:g} s")
     if isinstance(error, a.SMTPServerDisconnected | ConnectionError):
         return ServerUnavailable(f"{where} closed the connection: {_reason(error)}")
+    if isinstance(error, a.SMTPException):  # e.g. AUTH asked for but not offered
+        return ServerUnavailable(
+            f"{where}: {_reason(error)}", hint="check [smtp] username, starttls and tls"
+        )
     if isinstance(error, ValueError):  # an address aiosmtplib refuses to put on the wire
         return SendError(f"cannot send: {error}", permanent=True)
     if isinstance(error, OSError):
