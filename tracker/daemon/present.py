@@ -30,7 +30,8 @@ def cycle_lines(cycle: Cycle, settings: Settings) -> list[str]:
     if cycle.sync is not None:
         lines.append(_sync_line(cycle.sync))
     plan = cycle.plan
-    lines.append(f"plan: {plan.made} notifications made, {plan.superseded} superseded")
+    lines.append(f"plan: {plan.notifications} notifications in {plan.made} messages")
+    lines += [f"  warning: {warning}" for warning in plan.warnings]
     send = cycle.send
     lines.append(f"send: {send.summary()}")
     if send.halted:

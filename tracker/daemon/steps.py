@@ -46,6 +46,7 @@ class Steps:
         self.worker = worker
         self.mutex = mutex or DbMutex(engine)
         self.calendar = calendar or russian_calendar()
+        self._warned: set[str] = set()  # plan warnings already logged: each is logged once
 
     # --- sync ----------------------------------------------------------------------------------
 
@@ -90,14 +91,19 @@ class Steps:
 
         with self.mutex.hold("plan"):
             report = plan_pass(self.engine, self.settings, now, calendar=self.calendar)
-        made, superseded = int(report.made), int(report.superseded)
+        notifications, messages = int(report.notifications), int(report.made)
         action(
             "plan",
-            f"{made} notifications made, {superseded} superseded",
+            f"{notifications} notifications in {messages} messages "
+            f"({report.examined} occurrences examined)",
             now=now,
-            counts={"made": made, "superseded": superseded},
+            counts={"notifications": notifications, "messages": messages},
         )
-        beat(self.engine, self.worker, now, last_planned=made, last_superseded=superseded)
+        fresh = [warning for warning in report.warnings if warning not in self._warned]
+        for warning in fresh:
+            action("plan", f"warning: {warning}", now=now, level=_WARNING)
+        self._warned = set(report.warnings)
+        beat(self.engine, self.worker, now, last_planned=notifications)
         return report
 
     # --- send ----------------------------------------------------------------------------------
@@ -123,7 +129,14 @@ class Steps:
             },
             level=_WARNING if report.halted else _INFO,
         )
-        beat(self.engine, self.worker, now, last_sent=sent, last_failed=failed)
+        beat(
+            self.engine,
+            self.worker,
+            now,
+            last_sent=sent,
+            last_failed=failed,
+            last_superseded=report.superseded,
+        )
         return report
 
 
