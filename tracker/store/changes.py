@@ -123,8 +123,15 @@ def resolve(conn: Connection, ref: str) -> Target:
     return Target(slug, roadmap.timezone, int(row.id), row.key, row.title)
 
 
-def _pick(conn: Connection, target: Target, due: date | None) -> tuple[Any, bool]:
+def _pick(
+    conn: Connection, target: Target, due: date | None, occurrence_id: int | None = None
+) -> tuple[Any, bool]:
     base = select(OC).where(OC.c.activity_id == target.activity_id, OC.c.archived_at.is_(None))
+    if occurrence_id is not None:  # the web's item links know the very row
+        row = conn.execute(base.where(OC.c.id == occurrence_id)).first()
+        if row is None:
+            raise InputError(f"{target.roadmap}:{target.key} has no occurrence {occurrence_id}")
+        return row, False
     if due is not None:
         row = conn.execute(
             base.where(or_(OC.c.due == due, OC.c.effective_due == due, OC.c.extended_due == due))
@@ -169,11 +176,15 @@ def change_status(
     due: date | None = None,
     comment: str | None = None,
     completed_on: date | None = None,
+    occurrence_id: int | None = None,
 ) -> Change:
-    """Move an occurrence to ``to`` (in_progress, done or cancelled) and record it."""
+    """Move an occurrence to ``to`` (in_progress, done or cancelled) and record it.
+
+    ``occurrence_id`` (instead of ``due``) names the occurrence exactly, as item links do.
+    """
     with engine.begin() as conn:
         target = resolve(conn, ref)
-        row, picked = _pick(conn, target, due)
+        row, picked = _pick(conn, target, due, occurrence_id)
         if row.status not in TRANSITIONS[to]:
             raise InputError(
                 f"{target.roadmap}:{target.key} due {row.effective_due} is {row.status}; "
@@ -218,13 +229,14 @@ def extend(
     shift: Shift,
     due: date | None = None,
     calendar: WorkCalendar | None = None,
+    occurrence_id: int | None = None,
 ) -> Change:
     """Перенос срока: record the extension and move the occurrence's effective due."""
     if not reason.strip():
         raise UsageError("an extension needs a reason", hint="--reason TEXT")
     with engine.begin() as conn:
         target = resolve(conn, ref)
-        row, picked = _pick(conn, target, due)
+        row, picked = _pick(conn, target, due, occurrence_id)
         if row.status not in OPEN:
             raise InputError(f"{target.roadmap}:{target.key} due {row.due} is {row.status}")
         current = row.extended_due or row.due

@@ -1,9 +1,9 @@
 """Changes addressed by occurrence id (the web's item links), notes, and extension requests.
 
-The web knows an occurrence by its id; :func:`change_status` and :func:`extend` know one by
-``ROADMAP:NUMBER`` and a due date. :func:`occurrence_ref` finds the reference and the due date
-that pick exactly that occurrence, so every change still goes through those two functions and
-their history rows.
+The web knows an occurrence by its id; :func:`change_status` and :func:`extend` take it as
+``occurrence_id`` beside the ``ROADMAP:NUMBER`` reference (a due date alone cannot tell apart
+two windows that a перенос срока made share a day), so every change still goes through those
+two functions and their history rows.
 
 A curator *asks* for a перенос срока (:func:`request_extension`); a coordinator approves it,
 which calls :func:`extend` with the coordinator as the approver, or declines it. Asking,
@@ -18,10 +18,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, insert, or_, select, update
+from sqlalchemy import Connection, Engine, insert, select, update
 
 from tracker.calendar import Shift, WorkCalendar
-from tracker.errors import InputError, StoreError, TrackerError
+from tracker.errors import InputError, TrackerError
 from tracker.store.changes import Change, change_status, extend
 from tracker.store.models import Event, RequestState, Status
 from tracker.store.tables import ACTIVITY as A
@@ -85,28 +85,11 @@ def _occurrence(conn: Connection, occurrence_id: int) -> Any:
     return row
 
 
-def occurrence_ref(engine: Engine, occurrence_id: int) -> tuple[str, date]:
-    """``ROADMAP:NUMBER`` and the ``due`` that make the store's changes pick this occurrence."""
+def occurrence_ref(engine: Engine, occurrence_id: int) -> str:
+    """The ``ROADMAP:NUMBER`` of a live occurrence, for the store's change functions."""
     with engine.connect() as conn:
-        return _ref(conn, occurrence_id)
-
-
-def _ref(conn: Connection, occurrence_id: int) -> tuple[str, date]:
-    row = _occurrence(conn, occurrence_id)
-    for day in dict.fromkeys(d for d in (row.due, row.effective_due, row.extended_due) if d):
-        # the same choice as tracker.store.changes._pick with a due date
-        first = conn.execute(
-            select(OC.c.id)
-            .where(OC.c.activity_id == row.activity_id, OC.c.archived_at.is_(None))
-            .where(or_(OC.c.due == day, OC.c.effective_due == day, OC.c.extended_due == day))
-            .order_by(OC.c.effective_due, OC.c.id)
-            .limit(1)
-        ).scalar()
-        if first == occurrence_id:
-            return f"{row.slug}:{row.key}", day
-    raise StoreError(  # pragma: no cover - needs two windows sharing every date
-        f"{row.slug}:{row.key}: occurrence {occurrence_id} cannot be told apart by its due date"
-    )
+        row = _occurrence(conn, occurrence_id)
+    return f"{row.slug}:{row.key}"
 
 
 def set_status(
@@ -120,12 +103,16 @@ def set_status(
     completed_on: date | None = None,
 ) -> Change:
     """:func:`change_status` for one occurrence by id."""
-    ref, due = occurrence_ref(engine, occurrence_id)
-    change = change_status(
-        engine, ref, to, now=now, actor=actor, due=due, comment=comment, completed_on=completed_on
+    return change_status(
+        engine,
+        occurrence_ref(engine, occurrence_id),
+        to,
+        now=now,
+        actor=actor,
+        comment=comment,
+        completed_on=completed_on,
+        occurrence_id=occurrence_id,
     )
-    assert change.occurrence_id == occurrence_id
-    return change
 
 
 def add_note(
@@ -309,7 +296,7 @@ def approve_request(
 ) -> Change:
     """Approve: the store's :func:`extend` moves the due date and records it with ``by``."""
     request = get_request(engine, request_id)
-    ref, due = occurrence_ref(engine, request.occurrence_id)
+    ref = occurrence_ref(engine, request.occurrence_id)
     with engine.begin() as conn:  # claim it first: of two deciders, one wins
         _decide(conn, request, RequestState.APPROVED, by, now, "")
     try:
@@ -321,8 +308,8 @@ def approve_request(
             approved_by=by,
             now=now,
             shift=shift,
-            due=due,
             calendar=calendar,
+            occurrence_id=request.occurrence_id,
         )
     except TrackerError:
         with engine.begin() as conn:
