@@ -241,7 +241,8 @@ def candidates(
         .where(OPEN_PREDICATE, A.c.archived_at.is_(None), _stage_filter(conn, dates))
         .order_by(OC.c.id)
     )
-    result = conn.execution_options(stream_results=True, yield_per=CHUNK).execute(statement)
+    # options on the statement, not the connection: later writes on it must not stream
+    result = conn.execute(statement.execution_options(stream_results=True, yield_per=CHUNK))
     for rows in result.partitions(CHUNK):
         yield items_of(conn, directory, rows)
 

@@ -92,6 +92,7 @@ class PlanReport:
     notifications: int = 0
     examined: int = 0
     taken: int = 0  # notifications another planner made first
+    deferred: int = 0  # due, but outside the recipient's sending hours: made in them
     warnings: list[str] = field(default_factory=list)
 
     @property
@@ -113,9 +114,10 @@ class PlanReport:
             for message in self.messages
         ]
         out += [f"warning: {warning}" for warning in self.warnings]
+        deferred = f", {self.deferred} wait for sending hours" if self.deferred else ""
         out.append(
             f"plan: {self.notifications} notifications in {self.made} messages "
-            f"({self.examined} occurrences examined)"
+            f"({self.examined} occurrences examined{deferred})"
         )
         return out
 
@@ -162,10 +164,14 @@ def plan_pass(
         report.warnings += calendar_warnings(years or years_in_use((), now), calendar)
         report.warnings += _unreachable(notifications)
         notifications = [n for n in notifications if n.recipient.emails]
+        # Made only inside the recipient's sending hours, so that everything of their day
+        # goes into one message; the mark stays put so the next pass sees these again.
+        report.deferred = sum(1 for n in notifications if n.send_at > now)
+        notifications = [n for n in notifications if n.send_at <= now]
         for batch in group(notifications):
             _queue(conn, engine, settings, batch, items_by_id, directory, renderer, link_maker,
                    report, dry_run)  # fmt: skip
-    if not dry_run:
+    if not dry_run and not report.deferred:
         _set_mark(engine, now)
     return report
 

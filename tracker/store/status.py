@@ -368,7 +368,7 @@ def _index_count(conn: Any, engine: Engine, low: date | None, high: date | None)
 
 def _streamed(engine: Engine, statement: Select[Any], chunk: int) -> Iterator[Sequence[Any]]:
     with engine.connect() as conn:
-        result = conn.execution_options(stream_results=True, yield_per=chunk).execute(statement)
+        result = conn.execute(statement.execution_options(stream_results=True, yield_per=chunk))
         yield from result.partitions(chunk)
 
 
