@@ -34,8 +34,7 @@ from tracker.store.sync import sync_directory
 from tracker.store.tables import ACTIVITY as A
 from tracker.store.tables import NOTIFICATION as NT
 from tracker.store.tables import OCCURRENCE as OC
-from tracker.store.tables import OPEN_PREDICATE
-from tracker.store.tables import OUTBOX
+from tracker.store.tables import OPEN_PREDICATE, OUTBOX
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEDULES = ROOT / "schedules"
