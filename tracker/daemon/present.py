@@ -20,7 +20,8 @@ def _sync_line(report: Any) -> str:
     if report.failed:
         line += f"; {len(report.failed)} could not be synced"
     if report.warnings:
-        line += f"; {len(report.warnings)} warnings (see `tracker sync`)"
+        count = len(report.warnings)
+        line += f"; {count} warning{'s' if count != 1 else ''} (see `tracker sync`)"
     return line
 
 
