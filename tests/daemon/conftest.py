@@ -1,7 +1,8 @@
 """Daemon fixtures: the store's databases (SQLite and a real, throwaway PostgreSQL) and helpers.
 
 The store's fixtures (``postgres``, ``db_url``, ``engine``) are loaded from
-``tests/store/conftest.py`` rather than copied, so both folders share one way of making them.
+``tests/store/conftest.py`` and the SMTP server is the delivery tests' ``mailserver``, rather
+than copies, so the folders share one way of making them.
 """
 
 from __future__ import annotations
@@ -38,6 +39,17 @@ _store = _load("tracker_tests_store_conftest", TESTS / "store" / "conftest.py")
 postgres = _store.postgres
 db_url = _store.db_url
 engine = _store.engine
+
+if str(TESTS / "notify") not in sys.path:
+    sys.path.insert(0, str(TESTS / "notify"))
+import mailserver  # noqa: E402  (the delivery tests' real SMTP server)
+
+
+@pytest.fixture
+def smtp_server(tmp_path: Path) -> Iterator[mailserver.SmtpServer]:
+    """aiosmtpd on 127.0.0.1: STARTTLS required, then AUTH (a trustme certificate)."""
+    with mailserver.running("starttls", tmp_path) as server:
+        yield server
 
 
 def settings_with(base: Settings | None = None, **sections: dict[str, Any]) -> Settings:
