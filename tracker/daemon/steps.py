@@ -75,7 +75,7 @@ class Steps:
         detail = ", ".join(f"{n} {outcome}" for outcome, n in counts.items() if n) or "none"
         action(
             "sync",
-            f"{len(report.files)} schedule files ({detail}), {len(report.warnings)} warnings",
+            f"{len(report.files)} schedule files ({detail}), {_count(report.warnings, 'warning')}",
             now=now,
             counts={"files": len(report.files), **counts, "warnings": len(report.warnings)},
         )
@@ -138,6 +138,10 @@ class Steps:
             last_superseded=report.superseded,
         )
         return report
+
+
+def _count(items: list[str], noun: str) -> str:
+    return f"{len(items)} {noun}{'s' if len(items) != 1 else ''}"
 
 
 _OUTCOMES = ("created", "updated", "archived", "failed", "unchanged")
