@@ -38,7 +38,12 @@ def remind_command(now: Any, dry_run: bool) -> None:
     settings = _settings()
     engine = _engine()
     moment = _aware(now) if now is not None else _now()
-    report = plan_pass(engine, settings, moment, dry_run=dry_run, link_maker=_links(settings))
+    report = plan_pass(
+        engine,
+        settings,
+        moment,
+        dry_run=dry_run,
+    )
     for line in report.lines():
         click.echo(line)
     if dry_run:
@@ -49,8 +54,3 @@ def remind_command(now: Any, dry_run: bool) -> None:
         click.echo(f"{row.outcome.value}: #{row.id} to {', '.join(row.to)}: «{row.subject}»{note}")
     where = f" to {settings.mail.dir}" if settings.mail.transport == "file" else ""
     click.echo(f"send: {sent.summary()}{where}")
-
-
-def _links(settings: Any) -> Any:
-    """Per-item web links for the messages, once the web pages exist (issue 7)."""
-    return None

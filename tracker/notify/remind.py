@@ -139,6 +139,7 @@ def plan_pass(
     calendar = calendar or russian_calendar()
     renderer = renderer or Renderer(resolve_templates_dir(settings.mail.templates))
     report = PlanReport(now=now, dry_run=dry_run)
+    link_maker = link_maker if link_maker is not None else item_links(engine, settings, now)
     policy = settings.policy
     with _session(engine, dry_run) as conn:
         directory = facts.load_directory(conn, settings)
@@ -174,6 +175,24 @@ def plan_pass(
     if not dry_run and not report.deferred:
         _set_mark(engine, now)
     return report
+
+
+def item_links(engine: Engine, settings: Settings, now: datetime) -> LinkMaker:
+    """Signed per-item, per-recipient links to the item's web page (valid ``[web] link_days``).
+
+    The signing key is looked up (or made, see :mod:`tracker.web.signing`) here, before the
+    pass opens its write transactions.
+    """
+    from tracker.web.signing import item_link, signing_secret
+
+    secret = signing_secret(engine, settings.web, now)
+
+    def make(notification: Notification, item: ItemFacts) -> str | None:
+        if item.occurrence_id is None:
+            return None
+        return item_link(settings.web, secret, item.occurrence_id, notification.recipient.key, now)
+
+    return make
 
 
 @contextmanager
