@@ -112,3 +112,40 @@ def test_link_prints_a_working_item_link(seeded: Engine, monkeypatch: pytest.Mon
 def test_serve_has_help() -> None:
     result = tracker("serve", "--help")
     assert result.exit_code == 0 and "--port" in result.output
+
+
+def test_serve_serves_the_pages(seeded: Engine, workdir: Path) -> None:
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**os.environ, "TRACKER_DATABASE_URL": f"sqlite:///{workdir / 'tracker.db'}"}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "tracker", "serve", "--port", str(port)],
+        cwd=workdir,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        page = None
+        for _attempt in range(200):
+            try:
+                page = httpx.get(f"http://127.0.0.1:{port}/login", timeout=2)
+                break
+            except httpx.TransportError:
+                assert server.poll() is None, server.stdout and server.stdout.read()
+                time.sleep(0.1)
+        assert page is not None and page.status_code == 200
+        assert "Вход для координаторов" in page.text
+    finally:
+        server.terminate()
+        server.wait(20)
