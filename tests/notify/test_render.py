@@ -230,6 +230,25 @@ def test_test_message() -> None:
 
 
 @pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("План мероприятий", "«План мероприятий»"),
+        ("«План мероприятий»", "«План мероприятий»"),
+        (
+            "«Дорожная карта» (план) реализации",
+            "«„Дорожная карта“ (план) реализации»",
+        ),
+        ("План «Дорожная карта» по внедрению", "«План „Дорожная карта“ по внедрению»"),
+    ],
+    ids=["plain", "already-quoted", "starts-with-inner-quote", "inner-quote"],
+)
+def test_titles_are_quoted_once_with_nested_quotes_inside(title: str, expected: str) -> None:
+    from tracker.notify.render import quoted
+
+    assert quoted(title) == expected
+
+
+@pytest.mark.parametrize(
     ("n", "expected"),
     [(1, "1 день"), (3, "3 дня"), (5, "5 дней"), (21, "21 день"), (22, "22 дня"),
      (25, "25 дней"), (11, "11 дней"), (12, "12 дней"), (0, "0 дней"), (101, "101 день"),

@@ -121,11 +121,12 @@ def moment(value: datetime, timezone: str | None = None) -> str:
 
 
 def quoted(value: str) -> str:
-    """«…» around a title, unless it is quoted already."""
+    """«…» around a title, unless it is quoted already; quotes inside become „…“, as Russian
+    typography nests them («План „Дорожная карта“ …»)."""
     text = value.strip()
-    if text.startswith("«") and text.endswith("»"):
+    if text.startswith("«") and text.endswith("»") and text.count("«") == 1:
         return text
-    return f"«{text}»"
+    return "«" + text.replace("«", "„").replace("»", "“") + "»"
 
 
 def first_upper(value: str) -> str:
