@@ -146,10 +146,15 @@ class Daemon:
         """A run the scheduler skipped: late beyond its grace (suspend, clock change) or busy."""
         if event.code == EVENT_JOB_MISSED:
             late = self.clock.wall() - event.scheduled_run_time
-            what = f"run due {span(late)} ago was missed (suspended or clock changed?)"
-        else:
-            what = "run skipped: the previous run is still going"
-        action("clock", f"{event.job_id}: {what}; the next run catches up", now=self.clock.now())
+            what, level = f"run due {span(late)} ago was missed (suspended or clock changed?)", 20
+        else:  # a long send pass outlasting its interval: normal, and the next run catches up
+            what, level = "run skipped: the previous run is still going", 10
+        action(
+            "clock",
+            f"{event.job_id}: {what}; the next run catches up",
+            now=self.clock.now(),
+            level=level,
+        )
 
     async def _guarded(self, event: str, work: Callable[[], Awaitable[None]]) -> None:
         """Run one job's work: counted as in flight; a failure is one log line, not a crash."""

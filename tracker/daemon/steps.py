@@ -127,7 +127,7 @@ class Steps:
                 "superseded": report.superseded,
                 "released": report.released,
             },
-            level=_WARNING if report.halted else _INFO,
+            level=_WARNING if report.halted else _INFO if report.lines else _DEBUG,
         )
         beat(
             self.engine,
@@ -147,3 +147,4 @@ def _count(items: list[str], noun: str) -> str:
 _OUTCOMES = ("created", "updated", "archived", "failed", "unchanged")
 _WARNING = 30
 _INFO = 20
+_DEBUG = 10  # an idle send pass, every minute, is not worth a line
