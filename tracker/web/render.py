@@ -178,6 +178,7 @@ def page(
     }
     values.update(context or {})
     response = HTMLResponse(web.templates.get_template(template).render(values), status)
+    response.headers["Cache-Control"] = "no-store"  # personal pages: never from a shared cache
     if fresh:
         set_cookie(web, response, CSRF_COOKIE, nonce, max_age=400 * 24 * 3600)
     return response
