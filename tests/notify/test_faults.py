@@ -11,7 +11,7 @@ import subprocess
 import sys
 from collections import Counter
 from datetime import timedelta
-from email.message import EmailMessage
+from email.message import Message
 from pathlib import Path
 from typing import Any
 
@@ -157,7 +157,7 @@ def test_stop_ends_the_pass_and_gives_back_what_was_not_tried(
     stop = asyncio.Event()
 
     class StopAfterOne(SmtpTransport):
-        async def send(self, message: EmailMessage, **kw: Any) -> Delivery:
+        async def send(self, message: Message, **kw: Any) -> Delivery:
             delivery = await super().send(message, **kw)
             stop.set()
             return delivery

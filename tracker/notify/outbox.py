@@ -37,7 +37,17 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import Connection, Engine, and_, bindparam, func, or_, select, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    and_,
+    bindparam,
+    func,
+    or_,
+    select,
+    tuple_,
+    update,
+)
 from sqlalchemy.exc import SQLAlchemyError
 
 from tracker.errors import InputError
@@ -527,6 +537,25 @@ def _set_states(
     conn.execute(update(OUTBOX).where(OUTBOX.c.id.in_([row.id for row in rows])).values(**values))
 
 
+#: Plain deliveries of a batch, fenced by claim token; one cached statement for any batch size.
+_SENT = (
+    update(OUTBOX)
+    .where(
+        OUTBOX.c.id.in_(bindparam("ids", expanding=True)),  # the index, on SQLite too
+        tuple_(OUTBOX.c.id, OUTBOX.c.attempts).in_(bindparam("claims", expanding=True)),
+        OUTBOX.c.state == SENDING,
+        OUTBOX.c.claimed_by == bindparam("worker"),
+    )
+    .values(
+        state=SENT,
+        sent_at=bindparam("now", type_=OUTBOX.c.sent_at.type),
+        last_error=None,
+        lease_until=None,
+    )
+    .returning(OUTBOX.c.id)
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Result:
     """A sender's verdict on one claimed row, for :func:`record`."""
@@ -569,18 +598,33 @@ def record(
     policy: SendPolicy | None = None,
 ) -> list[Outcome]:
     """Record several results in one transaction; returns each row's final outcome, in order
-    (:attr:`Outcome.LOST` where the claim was no longer ``worker``'s)."""
+    (:attr:`Outcome.LOST` where the claim was no longer ``worker``'s). Plain deliveries, the
+    common case, are one statement for the whole batch."""
     policy = policy or SendPolicy()
-    outcomes: list[Outcome] = []
+    outcomes: dict[int, Outcome] = {}
+    plain = [r.row for r in results if r.outcome is Outcome.SENT and not r.error]
     with write_transaction(engine) as conn:
+        if plain:
+            parameters = {
+                "ids": [row.id for row in plain],
+                "claims": [(row.id, row.attempts) for row in plain],
+                "worker": worker,
+                "now": now,
+            }
+            done = set(conn.execute(_SENT, parameters).scalars())
+            outcomes.update(
+                {row.id: Outcome.SENT if row.id in done else Outcome.LOST for row in plain}
+            )
         for result in results:
+            if result.row.id in outcomes:
+                continue
             outcome, values = _verdict(result, now, policy)
             values.update(lease_until=None)
             changed = conn.execute(
                 update(OUTBOX).where(_fenced(result.row, worker)).values(**values)
             ).rowcount
-            outcomes.append(outcome if changed == 1 else Outcome.LOST)
-    return outcomes
+            outcomes[result.row.id] = outcome if changed == 1 else Outcome.LOST
+    return [outcomes[result.row.id] for result in results]
 
 
 def mark_sent(
