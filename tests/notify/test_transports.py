@@ -78,10 +78,9 @@ def test_file_transport_writes_once_per_message_atomically(tmp_path: Path) -> No
         Path("outbox/2024-05-20"),
         Path("outbox/2024-05-20/m1.tracker_tracker.example.org.eml"),
     ]
-    assert delivery.where == str(tmp_path / "outbox/2024-05-20/m1.tracker_tracker.example.org.eml")
-    parsed = email.message_from_bytes(
-        Path(delivery.where).read_bytes(), policy=email.policy.default
-    )
+    written = tmp_path / "outbox/2024-05-20/m1.tracker_tracker.example.org.eml"
+    assert delivery.detail == f"wrote {written}"
+    parsed = email.message_from_bytes(written.read_bytes(), policy=email.policy.default)
     assert parsed["Subject"] == "Тема"
 
 

@@ -370,9 +370,7 @@ async def send_test(settings: Settings, address: str, now: datetime) -> str:
     finally:
         await transport.close()
     where = transport.describe()
-    if delivery.where and delivery.where != where:
-        where += f": {delivery.where}"
-    return where
+    return f"{where}; {delivery.detail}" if delivery.detail else where
 
 
 def send_test_now(settings: Settings, address: str, now: datetime) -> str:

@@ -55,10 +55,10 @@ class ServerUnavailable(SendError):
 @dataclass(frozen=True, slots=True)
 class Delivery:
     """A message handed over. ``refused``: address → reply, for recipients refused while
-    others accepted. ``where``: the file written, or the server's reply to DATA."""
+    others accepted. ``detail``: the file written, or the server's reply to DATA, for people."""
 
     refused: Mapping[str, str] = field(default_factory=dict)
-    where: str = ""
+    detail: str = ""
 
 
 class Transport(Protocol):
@@ -173,7 +173,7 @@ class FileTransport:
             raise ServerUnavailable(
                 f"cannot write {target}: {error.strerror or error}", hint="check [mail] dir"
             ) from None
-        return Delivery(where=str(target))
+        return Delivery(detail=f"wrote {target}")
 
     async def close(self) -> None:
         return None
@@ -268,7 +268,7 @@ class SmtpTransport:
             self._idle.append(client)
         return Delivery(
             refused={address: f"{r.code} {r.message}" for address, r in refused.items()},
-            where=reply,
+            detail=f"server reply: {reply}",
         )
 
     async def close(self) -> None:
