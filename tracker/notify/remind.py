@@ -39,7 +39,6 @@ from tracker.notify.outbox import (
     failures_since,
     insert_notifications,
     insert_outbox,
-    link,
     write_transaction,
 )
 from tracker.notify.policy import (
@@ -132,7 +131,15 @@ def plan_pass(
     renderer: Renderer | None = None,
     link_maker: LinkMaker | None = None,
 ) -> PlanReport:
-    """Queue every notification due at ``now``; see the module docstring."""
+    """Record the notifications due at ``now`` and queue the messages whose time has come.
+
+    Two steps. *Record*: the policy decides, for the occurrences with a newly ready stage,
+    which notifications to make; they are inserted into ``notification`` (a key already made
+    is skipped). *Compose*: every recorded notification not yet in a message whose
+    ``send_at`` has come (inside the recipient's sending hours) and that is still of use (not
+    expired, its item still open) joins the one message of its recipient's day, which is
+    rendered and queued in the outbox in one transaction.
+    """
     if now.tzinfo is None:
         raise ValueError("now must be time-zone aware")
     now = now.astimezone(UTC)
@@ -140,41 +147,115 @@ def plan_pass(
     renderer = renderer or Renderer(resolve_templates_dir(settings.mail.templates))
     report = PlanReport(now=now, dry_run=dry_run)
     link_maker = link_maker if link_maker is not None else item_links(engine, settings, now)
-    policy = settings.policy
     with _session(engine, dry_run) as conn:
         directory = facts.load_directory(conn, settings)
-        since = _mark(conn) or now - timedelta(days=LOOKBACK_DAYS)
-        roadmap_zones, people_zones = directory.zones()
-        pairs = [(r, p) for r in roadmap_zones for p in people_zones]
-        days = facts.ready_days(since, now, pairs, policy, calendar)
-        dates = facts.stage_dates(days, policy, calendar)
-        notifications: list[Notification] = []
-        items_by_id: dict[int, ItemFacts] = {}
-        years: set[int] = set()
-        for chunk in facts.candidates(conn, directory, dates):
-            report.examined += len(chunk)
-            made = facts.made_keys(
-                conn, [item.occurrence_id for item in chunk if item.occurrence_id]
-            )
-            notifications += plan(chunk, made, now, policy, calendar)
-            years.update(years_in_use(chunk, now))
-            items_by_id.update((item.occurrence_id, item) for item in chunk if item.occurrence_id)
-        recipients = _digest_recipients(directory)
-        made_digests = facts.made_digest_keys(conn, (now - timedelta(days=21)).date())
-        notifications += digest_notifications(recipients, made_digests, now, policy, calendar)
-        report.warnings += calendar_warnings(years or years_in_use((), now), calendar)
-        report.warnings += _unreachable(notifications)
-        notifications = [n for n in notifications if n.recipient.emails]
-        # Made only inside the recipient's sending hours, so that everything of their day
-        # goes into one message; the mark stays put so the next pass sees these again.
-        report.deferred = sum(1 for n in notifications if n.send_at > now)
-        notifications = [n for n in notifications if n.send_at <= now]
-        for batch in group(notifications):
-            _queue(conn, engine, settings, batch, items_by_id, directory, renderer, link_maker,
-                   report, dry_run)  # fmt: skip
-    if not dry_run and not report.deferred:
-        _set_mark(engine, now)
+        notifications = _decide(conn, directory, settings, now, calendar, report)
+        for index in range(0, len(notifications), RECORD_CHUNK):
+            part = notifications[index : index + RECORD_CHUNK]
+            with _transaction(conn, engine, dry_run) as tx:
+                new = insert_notifications(tx, part, now=now)
+            report.notifications += len(new)
+            report.taken += len(part) - len(new)
+        if not dry_run:
+            _set_mark(engine, now)
+        with _reader(conn, engine, dry_run) as reader:
+            batches, items = _waiting(reader, directory, now)
+            for batch in batches:
+                _compose(reader, engine, settings, batch, items, directory, renderer,
+                         link_maker, report, dry_run)  # fmt: skip
     return report
+
+
+#: Notifications inserted per transaction.
+RECORD_CHUNK = 500
+
+
+def _decide(
+    conn: Connection,
+    directory: facts.Directory,
+    settings: Settings,
+    now: datetime,
+    calendar: WorkCalendar,
+    report: PlanReport,
+) -> list[Notification]:
+    """What the policy makes at ``now`` for occurrences with a stage ready since the mark."""
+    policy = settings.policy
+    since = _mark(conn) or now - timedelta(days=LOOKBACK_DAYS)
+    roadmap_zones, people_zones = directory.zones()
+    pairs = [(r, p) for r in roadmap_zones for p in people_zones]
+    dates = facts.stage_dates(
+        facts.ready_days(since, now, pairs, policy, calendar), policy, calendar
+    )
+    notifications: list[Notification] = []
+    years: set[int] = set()
+    for chunk in facts.candidates(conn, directory, dates):
+        report.examined += len(chunk)
+        made = facts.made_keys(conn, [item.occurrence_id for item in chunk if item.occurrence_id])
+        notifications += plan(chunk, made, now, policy, calendar)
+        years.update(years_in_use(chunk, now))
+    made_digests = facts.made_digest_keys(conn, (now - timedelta(days=LOOKBACK_DAYS)).date())
+    notifications += digest_notifications(
+        _digest_recipients(directory), made_digests, now, policy, calendar
+    )
+    report.warnings += calendar_warnings(years or years_in_use((), now), calendar)
+    report.warnings += _unreachable(notifications)
+    reachable = [n for n in notifications if n.recipient.emails]
+    report.deferred = sum(1 for n in reachable if n.send_at > now)
+    return reachable
+
+
+@contextmanager
+def _reader(conn: Connection, engine: Engine, dry_run: bool) -> Iterator[Connection]:
+    """A connection that sees what was just recorded: a fresh one (a read transaction begun
+    earlier keeps its old snapshot), or in a dry run the pass's own."""
+    if dry_run:
+        yield conn
+        return
+    with engine.connect() as fresh:
+        yield fresh
+
+
+def _waiting(
+    conn: Connection, directory: facts.Directory, now: datetime
+) -> tuple[list[Batch], dict[int, ItemFacts]]:
+    """Recorded notifications not yet in a message whose time has come, still of use, as one
+    batch per recipient per local day; and the facts of their items."""
+    statement = select(NT).where(
+        NT.c.outbox_id.is_(None),
+        NT.c.send_at <= now,
+        or_(NT.c.expires_at.is_(None), NT.c.expires_at > now),
+    )
+    rows = conn.execute(statement).all()
+    ids = sorted({row.occurrence_id for row in rows if row.occurrence_id is not None})
+    items: dict[int, ItemFacts] = {}
+    for index in range(0, len(ids), facts.CHUNK):
+        part = ids[index : index + facts.CHUNK]
+        found = conn.execute(
+            select(*facts.ITEM_COLUMNS)
+            .select_from(OC.join(A, OC.c.activity_id == A.c.id))
+            .where(OC.c.id.in_(part), OC.c.archived_at.is_(None), A.c.archived_at.is_(None))
+        ).all()
+        for item in facts.items_of(conn, directory, found):
+            if item.occurrence_id is not None:
+                items[item.occurrence_id] = item
+    people = {person.key: person for person in directory.people.values()}
+    people.update((person.key, person) for person in directory.admins)
+    notifications = []
+    for row in rows:
+        person = people.get(row.recipient_key)
+        if person is None or not person.emails:
+            continue  # archived since, or lost their address
+        if row.occurrence_id is not None:
+            facts_of = items.get(row.occurrence_id)
+            if facts_of is None or not facts_of.is_open:
+                continue  # done, cancelled or archived since: nothing to say any more
+        notifications.append(
+            Notification(
+                row.key, row.occurrence_id, person, MessageKind(row.kind), row.stage, row.day,
+                row.send_at, row.expires_at,
+            )
+        )  # fmt: skip
+    return group(notifications), items
 
 
 def item_links(engine: Engine, settings: Settings, now: datetime) -> LinkMaker:
@@ -246,7 +327,11 @@ def message_key(batch: Batch) -> str:
     return f"{batch.kind.value}:{batch.recipient.key}:{batch.day.isoformat()}:{digest}"
 
 
-def _queue(
+class _Taken(Exception):
+    """Another planner put some of a batch's notifications into its own message first."""
+
+
+def _compose(
     conn: Connection,
     engine: Engine,
     settings: Settings,
@@ -258,50 +343,55 @@ def _queue(
     report: PlanReport,
     dry_run: bool,
 ) -> None:
-    """One message: its new notifications, rendered, queued — one transaction."""
-    with _transaction(conn, engine, dry_run) as tx:
-        new = set(insert_notifications(tx, batch.notifications, now=report.now))
-        report.taken += len(batch.notifications) - len(new)
-        if not new:
-            return
-        parts = [n for n in batch.notifications if n.key in new]
-        (batch,) = group(parts)
-        if batch.kind is MessageKind.DIGEST:
-            digest = digest_facts(tx, engine, settings, batch.recipient, batch.day, directory)
-            if digest.is_empty and batch.recipient.executor_id is None:
-                return  # an admin with nothing to see: the digest is recorded as made, not sent
-            context = context_for_digest(digest, due_soon_days=settings.policy.due_soon_days)
-            items = 0
-        else:
-            context = context_for_batch(
-                batch, items_by_id, report.now, settings.policy, link=link_maker
-            )
-            items = len(batch.notifications)
-        rendered = renderer.render(batch.kind, context)
-        recipient = batch.recipient
-        message = OutboxMessage(
-            key=message_key(batch),
-            kind=batch.kind.value,
-            recipient_key=recipient.key,
-            recipient_id=recipient.executor_id,
-            to_addrs=recipient.emails,
-            subject=rendered.subject,
-            text=rendered.text,
-            html=rendered.html,
-            timezone=recipient.timezone,
-            not_before=batch.send_at,
-            expires_at=batch.expires_at,
+    """One message: rendered from its notifications, then queued and linked in one
+    transaction (rolled back when another planner took any of them)."""
+    recipient = batch.recipient
+    if batch.kind is MessageKind.DIGEST:
+        digest = digest_facts(conn, engine, settings, recipient, batch.day, directory)
+        if digest.is_empty and recipient.executor_id is None:
+            return  # an admin with nothing to see: the digest stays recorded, unsent
+        context = context_for_digest(digest, due_soon_days=settings.policy.due_soon_days)
+        items = 0
+    else:
+        context = context_for_batch(
+            batch, items_by_id, report.now, settings.policy, link=link_maker
         )
-        outbox_id = insert_outbox(tx, message, now=report.now, sender=settings.mail.sender)
-        if outbox_id is not None:
-            link(tx, batch.keys, outbox_id)
-        report.notifications += len(batch.notifications)
-        report.messages.append(
-            Planned(
-                outbox_id, batch.kind.value, recipient.name, recipient.emails,
-                rendered.subject, items, batch.send_at,
-            )
-        )  # fmt: skip
+        items = len(batch.notifications)
+    rendered = renderer.render(batch.kind, context)
+    message = OutboxMessage(
+        key=message_key(batch),
+        kind=batch.kind.value,
+        recipient_key=recipient.key,
+        recipient_id=recipient.executor_id,
+        to_addrs=recipient.emails,
+        subject=rendered.subject,
+        text=rendered.text,
+        html=rendered.html,
+        timezone=recipient.timezone,
+        not_before=batch.send_at,
+        expires_at=batch.expires_at,
+    )
+    try:
+        with _transaction(conn, engine, dry_run) as tx:
+            outbox_id = insert_outbox(tx, message, now=report.now, sender=settings.mail.sender)
+            if outbox_id is None:
+                return  # the very same message is queued already
+            claimed = tx.execute(
+                update(NT)
+                .where(NT.c.key.in_(list(batch.keys)), NT.c.outbox_id.is_(None))
+                .values(outbox_id=outbox_id)
+            ).rowcount
+            if claimed != len(batch.keys):
+                raise _Taken
+    except _Taken:
+        report.taken += len(batch.keys)
+        return
+    report.messages.append(
+        Planned(
+            outbox_id, batch.kind.value, recipient.name, recipient.emails, rendered.subject,
+            items, batch.send_at,
+        )
+    )  # fmt: skip
 
 
 @contextmanager
