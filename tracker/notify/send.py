@@ -64,6 +64,8 @@ __all__ = [
 CHUNK = 100
 #: A claimed row is given back unsent once this share of its lease has gone by.
 LEASE_MARGIN = 0.8
+#: Seconds results wait to be recorded together: one transaction for all that arrive meanwhile.
+RECORD_WAIT = 0.02
 
 
 @dataclass(frozen=True, slots=True)
@@ -249,6 +251,7 @@ class _Pass:
             if first is None:
                 return
             batch = [first]
+            await asyncio.sleep(RECORD_WAIT)  # let a few more results join this transaction
             while not self.results.empty():
                 item = self.results.get_nowait()
                 if item is None:
