@@ -181,6 +181,38 @@ def test_stop_ends_the_pass_and_gives_back_what_was_not_tried(
     assert _send(engine, settings).sent == 4  # the next pass sends them at once
 
 
+def test_a_cancelled_pass_finishes_what_is_in_flight_and_gives_back_the_rest(
+    engine: Engine, smtp_server: SmtpServer, tmp_path: Path
+) -> None:
+    settings = settings_from({**smtp_server.env(), "TRACKER_SMTP_CONNECTIONS": "1"}, tmp_path)
+    ids = queue(engine, *(message(f"m{i}", to=(f"u{i}@example.org",)) for i in range(5)))
+
+    async def run() -> None:
+        passes: list[asyncio.Task[SendReport]] = []
+
+        class CancelAfterOne(SmtpTransport):
+            async def send(self, message: Message, **kw: Any) -> Delivery:
+                delivery = await super().send(message, **kw)
+                passes[0].cancel()  # as a daemon shutting down would
+                return delivery
+
+        transport = CancelAfterOne(settings.smtp)
+        passes.append(asyncio.create_task(
+            send_pass(engine, settings, NOW, worker="sender", transport=transport)
+        ))  # fmt: skip
+        with pytest.raises(asyncio.CancelledError):
+            await passes[0]
+        await transport.close()
+
+    asyncio.run(run())
+    rows = [row(engine, i) for i in ids]
+    assert "sending" not in {r.state for r in rows}  # nothing left waiting for a lease
+    sent = [r for r in rows if r.state == "sent"]
+    assert len(sent) == len(smtp_server.received) >= 1
+    assert all(r.attempts == 0 for r in rows if r.state == "pending")
+    assert _send(engine, settings).sent == len(ids) - len(sent)
+
+
 def _env(server: SmtpServer) -> dict[str, str]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith("TRACKER_")}
     return {**clean, **server.env()}

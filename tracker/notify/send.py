@@ -173,17 +173,42 @@ class _Pass:
         senders = [asyncio.create_task(self._send()) for _ in range(self.senders)]
         try:
             await self._claim()
+        except BaseException:  # cancelled, or the store failed: send nothing more
+            self.halt.set()
+            raise
         finally:
-            for _ in senders:
-                await self.queue.put(None)
-            await asyncio.gather(*senders, return_exceptions=True)
-            await self.results.put(None)
-            await marker
-            if self.unsent:
-                self.report.released += await asyncio.to_thread(
-                    release, self.engine, self.unsent, self.worker
-                )
+            await self._finish_even_if_cancelled(senders, marker)
         return self.report
+
+    async def _finish_even_if_cancelled(
+        self, senders: list[asyncio.Task[None]], marker: asyncio.Task[None]
+    ) -> None:
+        """Finish the messages in flight, record them and give back the rest, even when the
+        pass is cancelled (meanwhile, a cancellation stops new sends and is re-raised after)."""
+        finish = asyncio.ensure_future(self._finish(senders, marker))
+        cancelled = False
+        while not finish.done():
+            try:
+                await asyncio.shield(finish)
+            except asyncio.CancelledError:
+                if finish.done():
+                    raise
+                self.halt.set()
+                cancelled = True
+        finish.result()
+        if cancelled:
+            raise asyncio.CancelledError
+
+    async def _finish(self, senders: list[asyncio.Task[None]], marker: asyncio.Task[None]) -> None:
+        for _ in senders:
+            await self.queue.put(None)
+        await asyncio.gather(*senders, return_exceptions=True)
+        await self.results.put(None)
+        await marker
+        if self.unsent:
+            self.report.released += await asyncio.to_thread(
+                release, self.engine, self.unsent, self.worker
+            )
 
     async def _claim(self) -> None:
         loop = asyncio.get_running_loop()
