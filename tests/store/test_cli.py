@@ -124,7 +124,7 @@ def test_extend_and_history(synced: Engine) -> None:
         ("extended", "Иванова", "приказ № 5"),
         ("status", history["history"][1]["actor"], "не нужно"),
     ]
-    assert "перенос срока" in tracker("history", "alpha:1").output
+    assert "срок перенесён" in tracker("history", "alpha:1").output
 
 
 def test_missing_extend_reason_is_a_usage_error(synced: Engine) -> None:

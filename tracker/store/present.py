@@ -10,7 +10,7 @@ from datetime import date
 from typing import IO
 
 from tracker.store.changes import Change, HistoryRow, Target
-from tracker.store.status import FIELDS, LABELS, StatusRow
+from tracker.store.status import EVENT_LABELS, FIELDS, LABELS, StatusRow
 from tracker.store.sync import SyncReport
 
 FORMATS = ("table", "json", "csv")
@@ -21,14 +21,6 @@ _STYLES = {
     "done": "green",
     "cancelled": "dim",
     "needs-dates": "magenta",
-}
-
-_EVENTS = {
-    "status": "статус",
-    "extended": "перенос срока",
-    "dates": "срок изменён в файле",
-    "archived": "убрано из файла",
-    "restored": "возвращено в файл",
 }
 
 
@@ -155,7 +147,7 @@ def history_table(target: Target, rows: Sequence[HistoryRow], stream: IO[str]) -
     for title in ("Когда (UTC)", "Срок", "Кто", "Что", "Комментарий"):
         table.add_column(title, overflow="fold")
     for row in rows:
-        what = _EVENTS.get(row.event, row.event)
+        what = EVENT_LABELS.get(row.event, row.event)
         if row.event == "status":
             what = f"{LABELS.get(row.from_status or '', row.from_status)} → "
             what += LABELS.get(row.to_status or "", row.to_status or "")

@@ -52,6 +52,19 @@ LABELS = {
 }
 
 
+#: Labels of history events (:class:`~tracker.store.models.Event`), for people.
+EVENT_LABELS = {
+    "status": "статус",
+    "extended": "срок перенесён",
+    "dates": "срок изменён в плане",
+    "archived": "исключено из плана",
+    "restored": "возвращено в план",
+    "comment": "комментарий",
+    "extension_requested": "запрошен перенос срока",
+    "extension_declined": "в переносе срока отказано",
+}
+
+
 @dataclass(frozen=True, slots=True)
 class StatusQuery:
     now: datetime

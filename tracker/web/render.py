@@ -18,7 +18,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from tracker.config import Settings
 from tracker.render_dates import format_day
-from tracker.store.status import LABELS
+from tracker.store.status import EVENT_LABELS, LABELS
 from tracker.web.accounts import Account, get_account
 from tracker.web.security import (
     CSRF_COOKIE,
@@ -30,17 +30,8 @@ from tracker.web.security import (
     new_nonce,
 )
 
-#: Russian names of history events, for the pages.
-EVENTS = {
-    "status": "статус",
-    "extended": "срок перенесён",
-    "dates": "срок изменён в плане",
-    "archived": "исключено из плана",
-    "restored": "возвращено в план",
-    "comment": "комментарий",
-    "extension_requested": "запрошен перенос срока",
-    "extension_declined": "в переносе срока отказано",
-}
+#: Russian names of history events, for the pages (the CLI's own).
+EVENTS = EVENT_LABELS
 
 ROLE_LABELS = {"admin": "администратор", "coordinator": "координатор"}
 KIND_LABELS = {"person": "сотрудник", "organisation": "организация"}
