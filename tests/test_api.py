@@ -29,9 +29,32 @@ def test_public_names_are_pinned() -> None:
         "Window",
         "__version__",
         "expand",
+        "load_settings",
+        "Settings",
+        "make_engine",
+        "upgrade",
+        "status_rows",
+        "StatusQuery",
+        "change_status",
+        "plan_pass",
+        "PlanReport",
+        "send_pass",
+        "SendReport",
     }
     for name in tracker.__all__:
         assert hasattr(tracker, name), name
+
+
+def test_import_tracker_stays_light() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, tracker; print(sorted(m for m in sys.modules if m.split('.')[0] in "
+        "('sqlalchemy', 'jinja2', 'aiosmtplib', 'apscheduler', 'starlette')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
 
 
 def test_every_error_is_a_tracker_error_with_an_exit_code() -> None:
