@@ -175,6 +175,38 @@ def test_two_planners_at_once_make_each_notification_once(engine: Engine) -> Non
     assert counts(engine)["pending"] == 1
 
 
+def _race(engine: Engine, key: str) -> tuple[list[int | None], list[BaseException]]:
+    """Two planners queue the same message, starting together."""
+    start = threading.Barrier(2)
+    got: list[int | None] = []
+    errors: list[BaseException] = []
+
+    def planner() -> None:
+        try:
+            start.wait(10)
+            with engine.begin() as conn:
+                got.append(insert_outbox(conn, message(key), now=NOW, sender=SENDER))
+        except BaseException as error:  # reported by the caller
+            errors.append(error)
+
+    threads = [threading.Thread(target=planner) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    return got, errors
+
+
+def test_planners_racing_for_the_same_message_queue_it_once(engine: Engine) -> None:
+    """Round after round, whichever unique index (key, message_id) the database checks first,
+    the loser inserts nothing and fails nothing."""
+    for round_ in range(15):
+        got, errors = _race(engine, f"race-{round_}")
+        assert errors == []
+        assert len(got) == 2 and got.count(None) == 1
+    assert counts(engine)["pending"] == 15
+
+
 # --- sender side --------------------------------------------------------------------------------
 
 

@@ -394,7 +394,10 @@ def insert_outbox(
             expires_at=message.expires_at,
             created_at=now,
         )
-        .on_conflict_do_nothing(index_elements=["key"])
+        # No conflict target: message_id is unique too and derived from key, and when two
+        # planners insert the same key at the same instant PostgreSQL may meet the
+        # message_id index first; DO NOTHING must cover that as well.
+        .on_conflict_do_nothing()
         .returning(OUTBOX.c.id)
     )
     found = conn.execute(statement).scalar()
