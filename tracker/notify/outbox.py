@@ -319,7 +319,8 @@ def _reading(engine: Engine) -> Iterator[Connection]:
         raise unreachable(engine, error) from None
 
 
-def _insert(conn: Connection, table: Any) -> Any:
+def upsert_insert(conn: Connection, table: Any) -> Any:
+    """An INSERT of this dialect, with ON CONFLICT (PostgreSQL and SQLite both have it)."""
     if conn.dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as pg_insert
 
@@ -359,7 +360,7 @@ def insert_notifications(
     if not rows:
         return []
     statement = (
-        _insert(conn, NOTIFICATION)
+        upsert_insert(conn, NOTIFICATION)
         .on_conflict_do_nothing(index_elements=["key"])
         .returning(NOTIFICATION.c.key)
     )
@@ -375,7 +376,7 @@ def insert_outbox(
     if not message.to_addrs:
         raise ValueError(f"outbox message {message.key!r} has no recipients")
     statement = (
-        _insert(conn, OUTBOX)
+        upsert_insert(conn, OUTBOX)
         .values(
             key=message.key,
             message_id=make_message_id(message.key, sender),

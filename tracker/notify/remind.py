@@ -39,6 +39,7 @@ from tracker.notify.outbox import (
     failures_since,
     insert_notifications,
     insert_outbox,
+    upsert_insert,
     write_transaction,
 )
 from tracker.notify.policy import (
@@ -296,11 +297,14 @@ def _mark(conn: Connection) -> datetime | None:
 def _set_mark(engine: Engine, now: datetime) -> None:
     """Move the mark forward to ``now`` (never back: a clock set back replans nothing)."""
     with write_transaction(engine) as tx:
-        found = tx.execute(select(PM.c.until).where(PM.c.name == MARK)).scalar()
-        if found is None:
-            tx.execute(PM.insert().values(name=MARK, until=now))
-        elif found < now:
-            tx.execute(update(PM).where(PM.c.name == MARK).values(until=now))
+        statement = upsert_insert(tx, PM).values(name=MARK, until=now)
+        tx.execute(
+            statement.on_conflict_do_update(
+                index_elements=["name"],
+                set_={"until": statement.excluded.until},
+                where=PM.c.until < statement.excluded.until,
+            )
+        )
 
 
 def _digest_recipients(directory: facts.Directory) -> list[Person]:
