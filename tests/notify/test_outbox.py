@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import threading
 import time as clock
+from collections.abc import Iterator
 from datetime import UTC, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -244,9 +246,19 @@ def test_claimers_at_once_never_share_a_row(engine: Engine) -> None:
     }
 
 
-def test_postgres_claim_skips_rows_locked_by_another_claimer(engine: Engine) -> None:
-    if engine.dialect.name != "postgresql":
-        pytest.skip("SKIP LOCKED is PostgreSQL's; SQLite serialises claimers")
+@pytest.fixture
+def pg_engine(postgres: Any) -> Iterator[Engine]:
+    """PostgreSQL alone: SKIP LOCKED is its; SQLite serialises claimers instead."""
+    from tracker.store.db import make_engine, upgrade
+
+    engine = make_engine(postgres.create_database())
+    upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+def test_postgres_claim_skips_rows_locked_by_another_claimer(pg_engine: Engine) -> None:
+    engine = pg_engine
     first, *rest = queue(engine, *(message(f"m{i}") for i in range(5)))
     result: list[int] = []
     with engine.connect() as holder:
