@@ -17,6 +17,7 @@ from sqlalchemy import Connection, Engine, insert, or_, select, update
 from tracker.calendar import Shift, WorkCalendar, russian_calendar
 from tracker.errors import InputError, StoreError, UsageError
 from tracker.store.models import Event, Status
+from tracker.store.status import days_late
 from tracker.store.tables import ACTIVITY as A
 from tracker.store.tables import EXTENSION as EXT
 from tracker.store.tables import OCCURRENCE as OC
@@ -61,9 +62,7 @@ class Change:
 
     @property
     def days_late(self) -> int | None:
-        if self.completed_on and self.completed_on > self.effective_due:
-            return (self.completed_on - self.effective_due).days
-        return None
+        return days_late(self.effective_due, self.completed_on)
 
 
 @dataclass(frozen=True, slots=True)

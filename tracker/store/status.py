@@ -52,6 +52,23 @@ LABELS = {
 }
 
 
+def days_late(
+    effective_due: date | None,
+    completed_on: date | None,
+    state: str = "",
+    today: date | None = None,
+) -> int | None:
+    """Days past the effective due: up to ``today`` while ``state`` is overdue, or to the
+    completion date of an item done late; None when it is not late."""
+    if effective_due is None:
+        return None
+    if state == "overdue" and today is not None:
+        return (today - effective_due).days
+    if completed_on and completed_on > effective_due:
+        return (completed_on - effective_due).days
+    return None
+
+
 #: Labels of history events (:class:`~tracker.store.models.Event`), for people.
 EVENT_LABELS = {
     "status": "статус",
@@ -105,13 +122,7 @@ class StatusRow:
     @property
     def days_late(self) -> int | None:
         """Days past the effective due: overdue now, or when done late."""
-        if self.effective_due is None:
-            return None
-        if self.state == "overdue":
-            return (self.today - self.effective_due).days
-        if self.completed_on and self.completed_on > self.effective_due:
-            return (self.completed_on - self.effective_due).days
-        return None
+        return days_late(self.effective_due, self.completed_on, self.state, self.today)
 
     def to_json(self) -> dict[str, Any]:
         """The row for JSON and CSV; its keys are :data:`FIELDS`, in that order."""

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Engine, select
 
 from tracker.store.models import Status
-from tracker.store.status import LABELS, derive_state, executor_labels
+from tracker.store.status import LABELS, days_late, derive_state, executor_labels
 from tracker.store.tables import ACTIVITY as A
 from tracker.store.tables import EXECUTOR as EX
 from tracker.store.tables import OCCURRENCE as OC
@@ -61,11 +61,7 @@ class ItemView:
 
     @property
     def days_late(self) -> int | None:
-        if self.state == "overdue":
-            return (self.today - self.effective_due).days
-        if self.completed_on and self.completed_on > self.effective_due:
-            return (self.completed_on - self.effective_due).days
-        return None
+        return days_late(self.effective_due, self.completed_on, self.state, self.today)
 
 
 @dataclass(frozen=True, slots=True)
