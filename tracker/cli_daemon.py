@@ -105,7 +105,10 @@ def _run_once(engine: Any, now: Any, *, sync: bool) -> None:
     from tracker.daemon.present import cycle_lines
 
     steps = _steps(engine)
-    cycle = run_once(steps, now, sync=sync)
+    try:
+        cycle = run_once(steps, now, sync=sync)
+    finally:
+        steps.mutex.close()
     for line in cycle_lines(cycle, steps.settings):
         click.echo(line)
 
@@ -117,7 +120,11 @@ def _run_daemon(engine: Any, start: Any) -> None:
     from tracker.daemon.service import Daemon
 
     clock = Clock(_now) if start is None else Clock.starting_at(_now, start)
-    asyncio.run(Daemon(_steps(engine), clock).run())
+    steps = _steps(engine)
+    try:
+        asyncio.run(Daemon(steps, clock).run())
+    finally:
+        steps.mutex.close()
 
 
 @cli.command("health")

@@ -6,5 +6,6 @@
 * :mod:`~tracker.daemon.lock` — one daemon per SQLite file; advisory locks on PostgreSQL;
 * :mod:`~tracker.daemon.heartbeat` and :mod:`~tracker.daemon.health` — the ``worker`` table
   and `tracker health`;
+* :mod:`~tracker.daemon.present` — what `tracker run --once` prints;
 * :mod:`~tracker.daemon.watch`, :mod:`~tracker.daemon.logs`, :mod:`~tracker.daemon.clock`.
 """

@@ -28,7 +28,7 @@ import signal
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from apscheduler.events import EVENT_JOB_MAX_INSTANCES, EVENT_JOB_MISSED, JobExecutionEvent
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -51,6 +51,17 @@ DIGEST_GRACE = 6 * 3600
 RELOAD_EVERY = 3600
 _ERROR = 40
 _WARNING = 30
+
+
+def _zone(name: str | None, default: str) -> str:
+    """``name`` if it is a known time zone, else ``default``."""
+    if not name:
+        return default
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return default
+    return name
 
 
 class Daemon:
@@ -115,7 +126,7 @@ class Daemon:
                 .order_by(EXECUTOR.c.id)
             ).all()
         zone = self.settings.policy.timezone
-        return [(row.id, row.name, row.timezone or zone) for row in rows if row.coordinates]
+        return [(row.id, row.name, _zone(row.timezone, zone)) for row in rows if row.coordinates]
 
     def refresh_digests(self) -> None:
         """One ``digest:<id>`` cron job per coordinator; jobs of former coordinators go."""
