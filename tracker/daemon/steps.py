@@ -24,6 +24,7 @@ from tracker.config import Settings
 from tracker.daemon.heartbeat import WorkerId, beat
 from tracker.daemon.lock import DbMutex
 from tracker.daemon.logs import action
+from tracker.daemon.memory import release_memory
 
 if TYPE_CHECKING:
     from tracker.store.sync import SyncReport
@@ -91,6 +92,8 @@ class Steps:
 
         with self.mutex.hold("plan"):
             report = plan_pass(self.engine, self.settings, now, calendar=self.calendar)
+        if report.made:
+            release_memory()  # rendering messages is the daemon's one big allocation
         notifications, messages = int(report.notifications), int(report.made)
         action(
             "plan",
