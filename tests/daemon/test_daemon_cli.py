@@ -81,3 +81,21 @@ def test_one_line_per_action(fmt: str) -> None:
         assert data["message"] == "plan: 12 notifications made, 1 superseded"
         assert data["now"] == "2022-10-03T07:00:00+00:00"
         assert (data["made"], data["superseded"]) == (12, 1)
+
+
+def test_a_broken_template_stops_the_start_not_a_message(workdir: Any) -> None:
+    import shutil
+    from pathlib import Path
+
+    from tracker.store.db import make_engine, upgrade
+
+    upgrade(make_engine("sqlite:///tracker.db"))
+    shutil.copytree(Path(__file__).resolve().parents[2] / "templates", "templates")
+    with open("templates/reminder-subject.txt.j2", "a", encoding="utf-8") as stream:
+        stream.write("{{ no_such_variable }}\n")
+    for args in (["run", "--once", "--now", "2022-09-12T10:00"], ["run"]):
+        result = CliRunner().invoke(cli, args)
+        assert result.exit_code == 3, result.output
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and "no_such_variable" in lines[0], result.stderr
+        assert lines[0].endswith("see `tracker check`)")

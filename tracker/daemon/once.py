@@ -39,7 +39,9 @@ async def _send(steps: Steps, now: datetime) -> Any:
 
 
 def run_once(steps: Steps, now: datetime, *, sync: bool = True) -> Cycle:
-    """Sync (unless ``sync=False``), plan and send at ``now``, as one registered worker."""
+    """Check the templates, then sync (unless ``sync=False``), plan and send at ``now``, as one
+    registered worker."""
+    steps.check()
     register(steps.engine, steps.worker, now)
     try:
         synced = steps.sync(now) if sync else None

@@ -256,6 +256,7 @@ class Daemon:
         loop = asyncio.get_running_loop()
         engine, worker = self.steps.engine, self.steps.worker
         start = self.clock.now()
+        self.steps.check()
         register(engine, worker, start)
         self._install_signals(loop)
         watcher: asyncio.Task[None] | None = None

@@ -49,6 +49,21 @@ class Steps:
         self.calendar = calendar or russian_calendar()
         self._warned: set[str] = set()  # plan warnings already logged: each is logged once
 
+    # --- start-up ------------------------------------------------------------------------------
+
+    def check(self) -> None:
+        """Render every message template on sample data: a broken template stops the start,
+        not a message when it falls due (a ConfigError naming the first problem)."""
+        from tracker.errors import ConfigError
+        from tracker.notify.render import check, resolve_templates_dir
+
+        folder = resolve_templates_dir(self.settings.mail.templates)
+        problems = check(folder, self.settings.policy)
+        if problems:
+            more = len(problems) - 1
+            hint = f"and {more} more; see `tracker check`" if more else "see `tracker check`"
+            raise ConfigError(problems[0], hint=hint)
+
     # --- sync ----------------------------------------------------------------------------------
 
     def sync(self, now: datetime) -> SyncReport | None:
