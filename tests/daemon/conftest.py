@@ -1,48 +1,24 @@
 """Daemon fixtures: the store's databases (SQLite and a real, throwaway PostgreSQL) and helpers.
 
-The store's fixtures (``postgres``, ``db_url``, ``engine``) are loaded from
-``tests/store/conftest.py`` and the SMTP server is the delivery tests' ``mailserver``, rather
-than copies, so the folders share one way of making them.
+The store's fixtures (``postgres``, ``db_url``, ``engine``) come from ``tests/conftest.py`` and
+the SMTP server is the delivery tests' ``mailserver``, rather than copies, so the folders share
+one way of making them.
 """
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
+import mailserver  # the delivery tests' real SMTP server
 import pytest
 
 from tracker.config import Settings, default_settings
 
 TESTS = Path(__file__).resolve().parents[1]
 ROOT = TESTS.parent
-
-
-def _load(name: str, path: Path) -> ModuleType:
-    if name in sys.modules:
-        return sys.modules[name]
-    sys.path.insert(0, str(path.parent))
-    spec = importlib.util.spec_from_file_location(name, path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-_store = _load("tracker_tests_store_conftest", TESTS / "store" / "conftest.py")
-postgres = _store.postgres
-db_url = _store.db_url
-engine = _store.engine
-
-if str(TESTS / "notify") not in sys.path:
-    sys.path.insert(0, str(TESTS / "notify"))
-import mailserver  # noqa: E402  (the delivery tests' real SMTP server)
 
 
 @pytest.fixture

@@ -1,41 +1,17 @@
 """Fixtures for the web tests: the store on SQLite and PostgreSQL, a pinned clock, the app.
 
-The store fixtures (``postgres``, ``db_url``, ``engine``) are the store tests' own, loaded from
-``tests/store/conftest.py``; :mod:`webkit` seeds roadmaps, accounts and links.
+The store fixtures (``postgres``, ``db_url``, ``engine``) come from ``tests/conftest.py``;
+:mod:`webkit` seeds roadmaps, accounts and links.
 """
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 import warnings
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
+import webkit
 from sqlalchemy import Engine
-
-HERE = Path(__file__).resolve().parent
-STORE_TESTS = HERE.parent / "store"
-for folder in (HERE, STORE_TESTS):
-    if str(folder) not in sys.path:
-        sys.path.insert(0, str(folder))
-
-import webkit  # noqa: E402
-
-
-def _store_fixtures() -> object:
-    spec = importlib.util.spec_from_file_location("store_conftest_web", STORE_TESTS / "conftest.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-_store = _store_fixtures()
-postgres = _store.postgres  # type: ignore[attr-defined]
-db_url = _store.db_url  # type: ignore[attr-defined]
-engine = _store.engine  # type: ignore[attr-defined]
 
 
 @pytest.fixture

@@ -9,13 +9,13 @@ coordinator sees it done on the board.
 from __future__ import annotations
 
 import re
-import sys
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import mailserver
 import pytest
 from browserkit import (
     board_shows,
@@ -39,12 +39,6 @@ from tracker.store.tables import ROADMAP as RM
 from tracker.web.accounts import add_account
 from tracker.web.app import create_app
 from tracker.web.links import read_token
-
-NOTIFY_TESTS = Path(__file__).resolve().parents[1] / "notify"
-if str(NOTIFY_TESTS) not in sys.path:
-    sys.path.insert(0, str(NOTIFY_TESTS))
-
-import mailserver  # noqa: E402
 
 NOW = datetime(2022, 10, 10, 3, 30, tzinfo=UTC)  # 10 October 2022: a working morning east
 SECRET = "a-signing-key-for-the-e-mail-to-board-test-0123"
