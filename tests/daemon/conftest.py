@@ -8,14 +8,10 @@ one way of making them.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 import mailserver  # the delivery tests' real SMTP server
 import pytest
-
-from tracker.config import Settings, default_settings
 
 TESTS = Path(__file__).resolve().parents[1]
 ROOT = TESTS.parent
@@ -26,15 +22,6 @@ def smtp_server(tmp_path: Path) -> Iterator[mailserver.SmtpServer]:
     """aiosmtpd on 127.0.0.1: STARTTLS required, then AUTH (a trustme certificate)."""
     with mailserver.running("starttls", tmp_path) as server:
         yield server
-
-
-def settings_with(base: Settings | None = None, **sections: dict[str, Any]) -> Settings:
-    """Settings with some keys replaced: ``settings_with(daemon={"plan_every": 1})``."""
-    settings = base or default_settings()
-    changes = {
-        name: replace(getattr(settings, name), **values) for name, values in sections.items()
-    }
-    return replace(settings, **changes)
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import shutil
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -13,7 +13,7 @@ from typing import Any
 from mailserver import SmtpServer
 from sqlalchemy import Engine, select
 
-from tracker.config import Settings, load_settings
+from tracker.config import Settings, default_settings, load_settings
 from tracker.daemon.heartbeat import WorkerId, register, stopped
 from tracker.daemon.steps import Steps
 from tracker.store.tables import OUTBOX
@@ -51,6 +51,15 @@ name = "Петров П.П."
 emails = ["petrov@example.org"]
 timezone = "Europe/Moscow"
 """
+
+
+def settings_with(base: Settings | None = None, **sections: dict[str, Any]) -> Settings:
+    """Settings with some keys replaced: ``settings_with(daemon={"plan_every": 1})``."""
+    settings = base or default_settings()
+    changes = {
+        name: replace(getattr(settings, name), **values) for name, values in sections.items()
+    }
+    return replace(settings, **changes)
 
 
 def small_folder(folder: Path) -> Path:

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from conftest import settings_with
+from daemonkit import settings_with
 from sqlalchemy import Engine, insert
 
 from tracker.cli import cli

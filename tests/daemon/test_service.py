@@ -11,7 +11,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from conftest import settings_with
+from daemonkit import settings_with
 from sqlalchemy import Engine, select
 
 from tracker.config import Settings
