@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 
 from babel.dates import format_date
 
 from tracker.terms.model import Window
 
 
+@lru_cache(maxsize=4096)
 def format_day(day: date) -> str:
-    """«1 июня 2023 г.»"""
+    """«1 июня 2023 г.» (cached: a message or a page names the same few dates many times)"""
     return str(format_date(day, "d MMMM y 'г.'", locale="ru"))
 
 

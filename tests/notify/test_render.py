@@ -152,6 +152,33 @@ def test_overdue_and_groups_with_headings() -> None:
     assert text.startswith("Уважаемый(ая) Петрова Анна Сергеевна!")
 
 
+def test_a_long_message_lists_the_earliest_items_and_counts_the_rest() -> None:
+    from datetime import timedelta
+
+    from tracker.notify.render import MESSAGE_ITEMS
+
+    total = MESSAGE_ITEMS + 12
+    parts = tuple(
+        Notification.make(MessageKind.OVERDUE, "s", n, CO, day=TODAY, send_at=NOW)
+        for n in range(1, total + 1)
+    )
+    items = {n: sample_item(n, date(2023, 5, 27) - timedelta(days=n)) for n in range(1, total + 1)}
+    batch = Batch(CO, TODAY, MessageKind.OVERDUE, parts, NOW)
+    made: list[int] = []
+
+    def link(notification: Notification, item: ItemFacts) -> str:
+        made.append(notification.occurrence_id or 0)
+        return f"https://tracker.example.org/i/{notification.occurrence_id}"
+
+    context = context_for_batch(batch, items, NOW, POLICY, link=link)
+    rendered = RENDERER.render(MessageKind.OVERDUE, context)
+    assert context["count"] == total and len(made) == MESSAGE_ITEMS  # links only for the shown
+    assert f"…и ещё 12 мероприятий (в письме перечислены первые {MESSAGE_ITEMS}" in rendered.text
+    assert "…и ещё 12 мероприятий" in rendered.html
+    assert f"{total} мероприятия" in rendered.subject or str(total) in rendered.subject
+    assert f"/i/{total}" in rendered.text  # the earliest due is listed first
+
+
 def test_escalation_lists_executors_to_the_coordinator() -> None:
     batch, by_id = batch_of(
         MessageKind.ESCALATION, [sample_item(1, date(2023, 5, 18))], COORDINATOR

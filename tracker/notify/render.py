@@ -16,6 +16,7 @@ import traceback
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -84,6 +85,7 @@ class Rendered:
 # --- filters -----------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=1024)
 def plural_word(n: int, one: str, few: str, many: str) -> str:
     """The form of a Russian noun for ``n`` by Babel's plural rules (one / few / many)."""
     form = _RU.plural_form(n)
@@ -308,6 +310,11 @@ def _summary(entries: list[dict[str, Any]], kind: MessageKind) -> dict[str, Any]
     }
 
 
+#: At most this many items of each kind are listed in one message (the earliest due first); the
+#: rest are counted. A list of hundreds helps nobody, and the counts stay exact.
+MESSAGE_ITEMS = 50
+
+
 def context_for_batch(
     batch: Batch,
     items_by_id: Mapping[int, ItemFacts],
@@ -322,27 +329,33 @@ def context_for_batch(
     one. ``link`` (optional) gives each item's signed «отметить выполнение» address.
     Days left and late count from ``batch.day``, the recipient's local day.
     """
-    groups: dict[MessageKind, list[dict[str, Any]]] = {}
+    groups: dict[MessageKind, list[tuple[dict[str, Any], Notification, ItemFacts]]] = {}
     for notification in batch.notifications:
         if notification.occurrence_id is None:
             raise ValueError(f"{notification.key}: an item message needs an occurrence")
         item = items_by_id.get(notification.occurrence_id)
         if item is None:
             raise ValueError(f"{notification.key}: no facts for occurrence")
-        address = link(notification, item) if link else None
-        groups.setdefault(notification.kind, []).append(
-            _item(item, batch.day, recipient=batch.recipient, kind=notification.kind, link=address)
-        )
+        entry = _item(item, batch.day, recipient=batch.recipient, kind=notification.kind, link=None)
+        groups.setdefault(notification.kind, []).append((entry, notification, item))
     ordered = sorted(groups, key=lambda kind: -kind.urgency)
-    group_list: list[dict[str, Any]] = [
-        {
-            "kind": kind.value,
-            "heading": _heading(kind, settings),
-            "items": sorted(groups[kind], key=_sort_item),
-        }
-        for kind in ordered
-    ]
-    items = [entry for group in group_list for entry in group["items"]]
+    group_list: list[dict[str, Any]] = []
+    items: list[dict[str, Any]] = []
+    main: list[dict[str, Any]] = []
+    for kind in ordered:
+        parts = sorted(groups[kind], key=lambda part: _sort_item(part[0]))
+        for entry, notification, item in parts[:MESSAGE_ITEMS]:  # links for what is shown
+            entry["link"] = link(notification, item) if link else None
+        group_list.append(
+            {
+                "kind": kind.value,
+                "heading": _heading(kind, settings),
+                "items": [entry for entry, _, _ in parts[:MESSAGE_ITEMS]],
+                "more": max(0, len(parts) - MESSAGE_ITEMS),
+            }
+        )
+        items += [entry for entry, _, _ in parts]
+        main = main or [entry for entry, _, _ in parts]  # the most urgent kind, all of it
     roadmaps = sorted({entry["roadmap_title"] for entry in items})
     return {
         "kind": batch.kind.value,
@@ -353,7 +366,7 @@ def context_for_batch(
         "groups": group_list,
         "items": items,
         "count": len(items),
-        "main": _summary(group_list[0]["items"], batch.kind) if group_list else None,
+        "main": _summary(main, batch.kind) if group_list else None,
         "all": _summary(items, batch.kind),
         "roadmaps": roadmaps,
         "has_links": any(entry["link"] for entry in items),
