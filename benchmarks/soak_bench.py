@@ -22,9 +22,7 @@ generator, imported), syncs them into SQLite, then, each step in its own child p
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import resource
 import shutil
 import signal
 import subprocess
@@ -39,7 +37,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from store_bench import NOW, TODAY, generate  # noqa: E402
+from store_bench import NOW, TODAY, generate, run_step  # noqa: E402
+from store_bench import _report as _report  # noqa: E402  (peak = this process's own)
 
 PAGE = os.sysconf("SC_PAGE_SIZE")
 TICKS = os.sysconf("SC_CLK_TCK")
@@ -67,11 +66,6 @@ def _settings(workdir: Path) -> Any:
         },
         cwd=workdir,
     )
-
-
-def _report(**figures: Any) -> None:
-    figures["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps(figures))
 
 
 # --- child steps ---------------------------------------------------------------------------------
@@ -221,11 +215,7 @@ STEPS = {"sync": step_sync, "plan": step_plan, "backlog": step_backlog, "soak": 
 
 
 def child(step: str, *args: str) -> dict[str, Any]:
-    command = [sys.executable, __file__, "--step", step, *args]
-    result = subprocess.run(command, capture_output=True, text=True, check=False)
-    if result.returncode != 0:
-        raise SystemExit(f"step {step} failed:\n{result.stderr[-3000:]}")
-    return dict(json.loads(result.stdout.strip().splitlines()[-1]))
+    return run_step(__file__, step, *args)
 
 
 # --- the idle daemon -----------------------------------------------------------------------------

@@ -295,12 +295,17 @@ STEPS: dict[str, Callable[..., None]] = {
 }
 
 
-def child(step: str, *args: str) -> dict[str, Any]:
-    command = [sys.executable, __file__, "--step", step, *args]
+def run_step(script: str, step: str, *args: str) -> dict[str, Any]:
+    """``script --step STEP ARGS`` in a fresh process; its last line is its figures (JSON)."""
+    command = [sys.executable, script, "--step", step, *args]
     result = subprocess.run(command, capture_output=True, text=True, check=False)
     if result.returncode != 0:
         raise SystemExit(f"step {step} failed:\n{result.stderr[-3000:]}")
     return dict(json.loads(result.stdout.strip().splitlines()[-1]))
+
+
+def child(step: str, *args: str) -> dict[str, Any]:
+    return run_step(__file__, step, *args)
 
 
 def cli_overdue(url: str, workdir: Path, fmt: str) -> dict[str, Any]:
