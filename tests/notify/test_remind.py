@@ -33,7 +33,6 @@ from tracker.store.plan import SyncPolicy
 from tracker.store.sync import sync_directory
 from tracker.store.tables import ACTIVITY as A
 from tracker.store.tables import NOTIFICATION as NT
-from tracker.store.tables import OCCURRENCE as OC
 from tracker.store.tables import OPEN_PREDICATE, OUTBOX
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -160,11 +159,7 @@ def _everything(engine: Engine, settings: Settings, now: datetime) -> set[str]:
     calendar = russian_calendar()
     with engine.connect() as conn:
         directory = facts.load_directory(conn, settings)
-        statement = (
-            select(*facts.ITEM_COLUMNS)
-            .select_from(OC.join(A, OC.c.activity_id == A.c.id))
-            .where(OPEN_PREDICATE, A.c.archived_at.is_(None))
-        )
+        statement = facts.select_items(OPEN_PREDICATE, A.c.archived_at.is_(None))
         items = facts.items_of(conn, directory, conn.execute(statement).all())
         done = set(conn.execute(select(NT.c.key)).scalars())
     recipients = [p for info in directory.roadmaps.values() for p in info.coordinators]

@@ -17,7 +17,18 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Connection, Integer, and_, cast, func, literal, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Integer,
+    Select,
+    and_,
+    cast,
+    func,
+    literal,
+    or_,
+    select,
+)
 
 from tracker.calendar import WorkCalendar
 from tracker.config import PolicySettings, Settings
@@ -229,18 +240,27 @@ ITEM_COLUMNS = (
 )
 
 
+def select_items(*where: ColumnElement[bool]) -> Select[Any]:
+    """Occurrence rows with their activity's columns (``ITEM_COLUMNS``), for :func:`items_of`."""
+    return select(*ITEM_COLUMNS).select_from(OC.join(A, OC.c.activity_id == A.c.id)).where(*where)
+
+
+def chunked(values: Collection[int], size: int = CHUNK) -> Iterator[list[int]]:
+    """``values`` sorted, in lists of at most ``size``: one IN (...) list each."""
+    ordered = sorted(values)
+    for index in range(0, len(ordered), size):
+        yield ordered[index : index + size]
+
+
 def candidates(
     conn: Connection, directory: Directory, dates: StageDates
 ) -> Iterator[list[ItemFacts]]:
     """Open occurrences of live activities with a stage on one of ``dates``, in chunks."""
     if dates.empty:
         return
-    statement = (
-        select(*ITEM_COLUMNS)
-        .select_from(OC.join(A, OC.c.activity_id == A.c.id))
-        .where(OPEN_PREDICATE, A.c.archived_at.is_(None), _stage_filter(conn, dates))
-        .order_by(OC.c.id)
-    )
+    statement = select_items(
+        OPEN_PREDICATE, A.c.archived_at.is_(None), _stage_filter(conn, dates)
+    ).order_by(OC.c.id)
     # options on the statement, not the connection: later writes on it must not stream
     result = conn.execute(statement.execution_options(stream_results=True, yield_per=CHUNK))
     for rows in result.partitions(CHUNK):
@@ -281,10 +301,9 @@ def items_of(conn: Connection, directory: Directory, rows: Sequence[Any]) -> lis
 
 def load_executors(conn: Connection, directory: Directory, activity_ids: set[int]) -> None:
     """Fill ``directory.executors_of`` for these activities: lead first, stand-ins included."""
-    wanted = sorted(activity_ids - directory.executors_of.keys())
+    wanted = activity_ids - directory.executors_of.keys()
     found: dict[int, list[Person]] = defaultdict(list)
-    for index in range(0, len(wanted), CHUNK):
-        part = wanted[index : index + CHUNK]
+    for part in chunked(wanted):
         statement = (
             select(AE.c.activity_id, AE.c.executor_id)
             .where(AE.c.activity_id.in_(part), AE.c.executor_id.is_not(None))
@@ -300,10 +319,8 @@ def load_executors(conn: Connection, directory: Directory, activity_ids: set[int
 
 def made_keys(conn: Connection, occurrence_ids: Collection[int]) -> set[str]:
     """Keys of the notifications already made about these occurrences."""
-    wanted = sorted(occurrence_ids)
     keys: set[str] = set()
-    for index in range(0, len(wanted), CHUNK):
-        part = wanted[index : index + CHUNK]
+    for part in chunked(occurrence_ids):
         keys.update(conn.execute(select(NT.c.key).where(NT.c.occurrence_id.in_(part))).scalars())
     return keys
 

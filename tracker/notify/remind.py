@@ -1,12 +1,13 @@
-"""One planning pass: store → policy → messages → outbox, one transaction per message.
+"""One planning pass: store → policy → notifications → messages → outbox.
 
 :func:`plan_pass` reads the occurrences that may have a new reminder stage at ``now`` (see
-:mod:`tracker.notify.facts`), asks the pure policy which notifications to make, groups them into
-one message per recipient per local day, renders each message and queues it. Each message is
-one transaction: its notifications are inserted first (a key already made — by an earlier pass
-or by another planner at the same moment — is skipped), the message is rendered from the ones
-that were new, and the outbox row is written. Running the pass twice for the same moment makes
-nothing the second time; two planners at once never make a notification twice.
+:mod:`tracker.notify.facts`) and records the notifications the pure policy makes for them (a
+key already made — by an earlier pass or by another planner at the same moment — is skipped).
+Then every recorded notification whose sending time has come and that is still of use joins the
+one message of its recipient's day, which is rendered and queued in one transaction (rolled
+back when another planner took any of its notifications first). Running the pass twice for the
+same moment makes nothing the second time; two planners at once never make a notification
+twice.
 """
 
 from __future__ import annotations
@@ -99,11 +100,6 @@ class PlanReport:
     def made(self) -> int:
         """Messages queued."""
         return len(self.messages)
-
-    @property
-    def superseded(self) -> int:
-        """Stale stages are never made (the policy supersedes them), so nothing to count."""
-        return 0
 
     def lines(self) -> list[str]:
         verb = "would queue" if self.dry_run else "queued"
@@ -227,14 +223,13 @@ def _waiting(
         or_(NT.c.expires_at.is_(None), NT.c.expires_at > now),
     )
     rows = conn.execute(statement).all()
-    ids = sorted({row.occurrence_id for row in rows if row.occurrence_id is not None})
+    ids = {row.occurrence_id for row in rows if row.occurrence_id is not None}
     items: dict[int, ItemFacts] = {}
-    for index in range(0, len(ids), facts.CHUNK):
-        part = ids[index : index + facts.CHUNK]
+    for part in facts.chunked(ids):
         found = conn.execute(
-            select(*facts.ITEM_COLUMNS)
-            .select_from(OC.join(A, OC.c.activity_id == A.c.id))
-            .where(OC.c.id.in_(part), OC.c.archived_at.is_(None), A.c.archived_at.is_(None))
+            facts.select_items(
+                OC.c.id.in_(part), OC.c.archived_at.is_(None), A.c.archived_at.is_(None)
+            )
         ).all()
         for item in facts.items_of(conn, directory, found):
             if item.occurrence_id is not None:
@@ -475,13 +470,7 @@ def digest_facts(
 def _items(
     conn: Connection, directory: facts.Directory, where: Sequence[Any]
 ) -> tuple[ItemFacts, ...]:
-    statement = (
-        select(*facts.ITEM_COLUMNS)
-        .select_from(OC.join(A, OC.c.activity_id == A.c.id))
-        .where(*where)
-        .order_by(OC.c.effective_due, OC.c.id)
-        .limit(DIGEST_ITEMS)
-    )
+    statement = facts.select_items(*where).order_by(OC.c.effective_due, OC.c.id).limit(DIGEST_ITEMS)
     return tuple(facts.items_of(conn, directory, conn.execute(statement).all()))
 
 

@@ -296,7 +296,7 @@ def count_rows(engine: Engine, query: StatusQuery) -> int:
     total = 0
     with engine.connect() as conn:
         if _countable_by_index(query):
-            total += _count_open(conn, engine, query, days)
+            total += _count_open(conn, engine, query, days, common)
         elif query.state is not State.NEEDS_DATES:
             statement = _occurrence_select(engine, query, days, common)
             total += conn.execute(
@@ -337,7 +337,13 @@ def _later(a: date | None, b: date) -> date:
     return b if a is None else max(a, b)
 
 
-def _count_open(conn: Any, engine: Engine, query: StatusQuery, days: dict[str, date]) -> int:
+def _count_open(
+    conn: Any,
+    engine: Engine,
+    query: StatusQuery,
+    days: dict[str, date],
+    common: list[ColumnElement[bool]],
+) -> int:
     """Count open occurrences in the wanted due range without joining every row.
 
     Rows whose due is inside the range for *every* roadmap's today are counted from the
@@ -360,7 +366,7 @@ def _count_open(conn: Any, engine: Engine, query: StatusQuery, days: dict[str, d
     if highs and high is not None and max(highs) > high:
         band.append(and_(OC.c.effective_due > high, OC.c.effective_due <= max(highs)))
     if band:
-        statement = _occurrence_select(engine, query, days, _common_filters(engine, query))
+        statement = _occurrence_select(engine, query, days, common)
         statement = statement.where(or_(*band)).limit(None)
         total += conn.execute(statement.with_only_columns(func.count()).order_by(None)).scalar_one()
     return total
