@@ -157,3 +157,19 @@ def test_parse_does_not_read_the_config(tmp_path: Path) -> None:
     (tmp_path / "config.toml").write_text("not toml at all [", encoding="utf-8")
     result = _tracker("parse", "--period", "2022-01-01:2022-12-31", "апрель 2022 г.", cwd=tmp_path)
     assert "config" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        pytest.param(bytes(range(256)) * 4, id="binary"),
+        pytest.param("[smtp]\nhost = 'почта'\n".encode("utf-16"), id="utf-16"),
+        pytest.param("[smtp]\nhost = 'почта'\n".encode("cp1251"), id="cp1251"),
+    ],
+)
+def test_cli_config_not_utf8_is_one_line_exit_3(tmp_path: Path, content: bytes) -> None:
+    (tmp_path / "c.toml").write_bytes(content)
+    result = _tracker("--config", "c.toml", "config", "show", cwd=tmp_path)
+    assert result.returncode == 3, result.stderr
+    assert result.stderr.strip().count("\\n") == 0, result.stderr
+    assert "c.toml: not UTF-8 text" in result.stderr
