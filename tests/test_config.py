@@ -171,5 +171,5 @@ def test_cli_config_not_utf8_is_one_line_exit_3(tmp_path: Path, content: bytes) 
     (tmp_path / "c.toml").write_bytes(content)
     result = _tracker("--config", "c.toml", "config", "show", cwd=tmp_path)
     assert result.returncode == 3, result.stderr
-    assert result.stderr.strip().count("\\n") == 0, result.stderr
+    assert result.stderr.strip().count("\n") == 0, result.stderr
     assert "c.toml: not UTF-8 text" in result.stderr
