@@ -115,6 +115,7 @@ class WebSettings:
     secret: str
     link_days: int
     session_hours: int
+    upload_mb: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -407,6 +408,8 @@ SPEC: tuple[Key, ...] = (
         "An item link in an e-mail works for this many days after it is made."),
     Key("web", "session_hours", 12, _integer(1, 720),
         "A coordinator's login lasts this many hours."),
+    Key("web", "upload_mb", 20, _integer(1, 500),
+        "Largest roadmap document or people list an admin may upload, in megabytes."),
 )  # fmt: skip
 
 _BY_NAME: dict[tuple[str, str], Key] = {(key.section, key.name): key for key in SPEC}
