@@ -213,7 +213,7 @@ def step_backlog(url: str, keep_percent: str) -> None:
 def step_overdue(url: str) -> None:
     """What `tracker status --state overdue` asks: the first page and the count of all rows;
     then every row, streamed (what JSON and CSV export read)."""
-    from tracker.cli import TABLE_LIMIT
+    from tracker.cli.store import TABLE_LIMIT
     from tracker.store.db import make_engine, require_current
     from tracker.store.status import State, StatusQuery, count_rows, iter_status_rows
 

@@ -117,7 +117,7 @@ def test_python_dash_m_works() -> None:
 def test_large_jsonl_input_keeps_order_across_workers(tmp_path: Path) -> None:
     from datetime import date
 
-    from tracker.cli import JSONL_CHUNK
+    from tracker.cli.parse import JSONL_CHUNK
     from tracker.terms import Period, expand
 
     texts = [f"{day % 28 + 1} мая {2000 + day % 40}" for day in range(JSONL_CHUNK * 2 + 17)]

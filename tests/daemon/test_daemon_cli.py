@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from tracker.cli import cli
-from tracker.cli_daemon import IsoDateTime
+from tracker.cli.common import IsoDateTime
 from tracker.daemon.logs import action, setup_logging
 
 

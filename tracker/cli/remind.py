@@ -1,4 +1,4 @@
-"""`tracker remind`: one planning and sending pass, registered on :data:`tracker.cli.cli`.
+"""`tracker remind`: one planning and sending pass, registered on :data:`tracker.cli.common.cli`.
 
 Heavy libraries are imported inside the command (see tests/test_cli_parse.py).
 """
@@ -9,9 +9,7 @@ from typing import Any
 
 import click
 
-from tracker.cli import _engine, _now, _settings, reports_errors
-from tracker.cli import cli as cli  # the group this command joins
-from tracker.cli_daemon import IsoDateTime, _aware
+from tracker.cli.common import IsoDateTime, app, aware, cli, reports_errors
 
 
 @cli.command("remind")
@@ -35,9 +33,9 @@ def remind_command(now: Any, dry_run: bool) -> None:
     from tracker.notify.remind import plan_pass
     from tracker.notify.send import send_now
 
-    settings = _settings()
-    engine = _engine()
-    moment = _aware(now) if now is not None else _now()
+    settings = app().settings
+    engine = app().engine()
+    moment = aware(now) if now is not None else app().now()
     report = plan_pass(
         engine,
         settings,

@@ -1,4 +1,4 @@
-"""Commands of the web layer, registered on :data:`tracker.cli.cli`.
+"""Commands of the web layer, registered on :data:`tracker.cli.common.cli`.
 
 Import heavy libraries inside the commands, never at module level: `tracker parse` must stay
 light (a test checks which modules it imports).
@@ -11,8 +11,7 @@ from typing import Any
 
 import click
 
-from tracker.cli import IsoDate, _engine, _now, _settings, reports_errors
-from tracker.cli import cli as cli  # the group these commands join
+from tracker.cli.common import IsoDate, app, cli, reports_errors
 from tracker.errors import InputError, UsageError
 
 
@@ -28,12 +27,12 @@ def serve_command(host: str | None, port: int | None) -> None:
 
     from tracker.web.app import create_app
 
-    settings = _settings()
-    app = create_app(settings, _engine(), clock=_now)
+    settings = app().settings
+    asgi = create_app(settings, app().engine(), clock=app().clock)
     host = host or settings.web.host
     port = port or settings.web.port
     click.echo(f"tracker: serving http://{host}:{port} (links use {settings.web.base_url})")
-    uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=True)
+    uvicorn.run(asgi, host=host, port=port, log_level="info", proxy_headers=True)
 
 
 def _password(password_stdin: bool) -> str:
@@ -79,11 +78,17 @@ def user_add_command(
     from tracker.store.models import AccountRole
     from tracker.web.accounts import add_account, check_password_rules
 
-    engine = _engine()
+    engine = app().engine()
     password = _password(password_stdin)
     check_password_rules(password)
     account = add_account(
-        engine, login, password, role=AccountRole(role), roadmaps=roadmaps, name=name, now=_now()
+        engine,
+        login,
+        password,
+        role=AccountRole(role),
+        roadmaps=roadmaps,
+        name=name,
+        now=app().now(),
     )
     seen = ", ".join(account.roadmaps) if account.roadmaps else "every roadmap"
     click.echo(f"account {account.login} ({account.role.value}, sees {seen}) created")
@@ -95,7 +100,7 @@ def user_list_command() -> None:
     """List board accounts: login, name, role, roadmaps, state."""
     from tracker.web.accounts import list_accounts
 
-    accounts = list_accounts(_engine())
+    accounts = list_accounts(app().engine())
     if not accounts:
         click.echo("no accounts yet: tracker user add LOGIN --role admin")
         return
@@ -115,7 +120,7 @@ def user_passwd_command(login: str, password_stdin: bool) -> None:
     """Set a new password for LOGIN; its open sessions end."""
     from tracker.web.accounts import find_account, set_password
 
-    engine = _engine()
+    engine = app().engine()
     if find_account(engine, login) is None:
         raise InputError(f"no account {login!r}", hint="see `tracker user list`")
     set_password(engine, login, _password(password_stdin))
@@ -130,7 +135,7 @@ def user_disable_command(login: str, enable: bool) -> None:
     """Disable LOGIN (it cannot log in; open sessions end), or --enable it again."""
     from tracker.web.accounts import set_disabled
 
-    set_disabled(_engine(), login, None if enable else _now())
+    set_disabled(app().engine(), login, None if enable else app().now())
     click.echo(f"account {login} {'enabled' if enable else 'disabled'}")
 
 
@@ -164,10 +169,10 @@ def feed_url_command(executor: str, renew: bool) -> None:
     """Print the secret iCalendar URL of EXECUTOR (name or alias); made on first use."""
     from tracker.web.feeds import feed_secret, feed_url
 
-    engine = _engine()
+    engine = app().engine()
     executor_id, _name = _executor(engine, executor)
-    secret = feed_secret(engine, executor_id, _now(), renew=renew)
-    click.echo(feed_url(_settings().web.base_url, secret))
+    secret = feed_secret(engine, executor_id, app().now(), renew=renew)
+    click.echo(feed_url(app().settings.web.base_url, secret))
 
 
 @cli.command("link")
@@ -182,11 +187,11 @@ def link_command(ref: str, recipient: str, due: Any) -> None:
     from tracker.store.changes import _pick, resolve
     from tracker.web.signing import item_link, signing_secret
 
-    engine = _engine()
-    settings = _settings()
+    engine = app().engine()
+    settings = app().settings
     executor_id, _name = _executor(engine, recipient)
     with engine.connect() as conn:
         row, _picked = _pick(conn, resolve(conn, ref), due)
-    now = _now()
+    now = app().now()
     secret = signing_secret(engine, settings.web, now)
     click.echo(item_link(settings.web, secret, int(row.id), f"executor:{executor_id}", now))

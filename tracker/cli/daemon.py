@@ -1,4 +1,4 @@
-"""Commands of the daemon layer, registered on :data:`tracker.cli.cli`: `run` and `health`.
+"""Commands of the daemon layer, registered on :data:`tracker.cli.common.cli`: `run` and `health`.
 
 Import heavy libraries inside the commands, never at module level: `tracker parse` must stay
 light (a test checks which modules it imports).
@@ -10,45 +10,7 @@ from typing import Any
 
 import click
 
-from tracker.cli import _engine, _now, _settings, reports_errors
-from tracker.cli import cli as cli  # the group these commands join
-
-
-class IsoDateTime(click.ParamType):  # type: ignore[type-arg]
-    """An ISO date and time; without an offset it is read in ``[policy] timezone``."""
-
-    name = "ISO-DATETIME"
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        from datetime import datetime
-
-        if isinstance(value, datetime):
-            return value
-        text = str(value).strip()
-        if text.endswith(("Z", "z")):
-            text = text[:-1] + "+00:00"
-        try:
-            moment = datetime.fromisoformat(text)
-        except ValueError:
-            moment = None
-        if moment is None or len(text) <= 10:
-            self.fail(
-                f"{value!r} is not a date and time: give e.g. 2022-10-03T10:00 (in [policy] "
-                "timezone) or 2022-10-03T07:00Z",
-                param,
-                ctx,
-            )
-        return moment
-
-
-def _aware(moment: Any) -> Any:
-    """``moment`` in UTC; a naive one is read in ``[policy] timezone``."""
-    from datetime import UTC
-    from zoneinfo import ZoneInfo
-
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=ZoneInfo(_settings().policy.timezone))
-    return moment.astimezone(UTC)
+from tracker.cli.common import IsoDateTime, app, aware, cli, reports_errors
 
 
 def _steps(engine: Any) -> Any:
@@ -56,7 +18,7 @@ def _steps(engine: Any) -> Any:
     from tracker.daemon.lock import DbMutex
     from tracker.daemon.steps import Steps
 
-    return Steps(engine, _settings(), WorkerId.mine(), mutex=DbMutex(engine))
+    return Steps(engine, app().settings, WorkerId.mine(), mutex=DbMutex(engine))
 
 
 @cli.command("run")
@@ -80,20 +42,20 @@ def run_command(once: bool, now: Any, no_sync: bool) -> None:
     from tracker.daemon.lock import instance_lock
     from tracker.daemon.logs import setup_logging
 
-    settings = _settings()
-    engine = _engine()
+    settings = app().settings
+    engine = app().engine()
     lock = instance_lock(engine)
     try:
         if once:
             setup_logging(settings.daemon.log_format, level=30)
-            _run_once(engine, _aware(now) if now is not None else _now(), sync=not no_sync)
+            _run_once(engine, aware(now) if now is not None else app().now(), sync=not no_sync)
         else:
             if no_sync:
                 from tracker.errors import UsageError
 
                 raise UsageError("--no-sync goes with --once; the daemon syncs at start")
             setup_logging(settings.daemon.log_format)
-            _run_daemon(engine, _aware(now) if now is not None else None)
+            _run_daemon(engine, aware(now) if now is not None else None)
     finally:
         if lock is not None:
             lock.release()
@@ -119,7 +81,7 @@ def _run_daemon(engine: Any, start: Any) -> None:
     from tracker.daemon.clock import Clock
     from tracker.daemon.service import Daemon
 
-    clock = Clock(_now) if start is None else Clock.starting_at(_now, start)
+    clock = Clock(app().clock) if start is None else Clock.starting_at(app().clock, start)
     steps = _steps(engine)
     try:
         asyncio.run(Daemon(steps, clock).run())
@@ -144,7 +106,9 @@ def health_command(now: Any) -> None:
 
     from tracker.daemon.health import check
 
-    health = check(_engine(), _settings().daemon, _aware(now) if now is not None else _now())
+    health = check(
+        app().engine(), app().settings.daemon, aware(now) if now is not None else app().now()
+    )
     click.echo(health.line())
     if not health.ok:
         sys.exit(1)

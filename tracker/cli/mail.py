@@ -1,4 +1,4 @@
-"""Commands of the mail layer, registered on :data:`tracker.cli.cli`.
+"""Commands of the mail layer, registered on :data:`tracker.cli.common.cli`.
 
 Import heavy libraries inside the commands, never at module level: `tracker parse` must stay
 light (a test checks which modules it imports).
@@ -12,8 +12,7 @@ from typing import Any
 
 import click
 
-from tracker.cli import _engine, _now, _settings, reports_errors
-from tracker.cli import cli as cli  # the group these commands join
+from tracker.cli.common import app, cli, reports_errors
 from tracker.errors import UsageError
 
 _OUTBOX_STATES = ("pending", "sending", "sent", "failed", "superseded")
@@ -29,7 +28,7 @@ def send_test_command(address: str) -> None:
 
     if "@" not in address:
         raise UsageError(f"{address!r} is not an e-mail address")
-    where = send_test_now(_settings(), address.strip(), _now())
+    where = send_test_now(app().settings, address.strip(), app().now())
     click.echo(f"sent a test message to {address.strip()} via {where}")
 
 
@@ -100,7 +99,7 @@ def outbox_group(ctx: click.Context, state: str | None, limit: int, fmt: str) ->
         return
     from tracker.notify.outbox import list_rows
 
-    rows = list_rows(_engine(), state, limit=limit)
+    rows = list_rows(app().engine(), state, limit=limit)
     if fmt == "json":
         click.echo(json.dumps([_outbox_json(row) for row in rows], ensure_ascii=False, indent=1))
     else:
@@ -121,7 +120,7 @@ def outbox_retry_command(row_id: int, force: bool, queue_only: bool) -> None:
     from tracker.notify.outbox import retry
     from tracker.notify.send import send_now
 
-    engine, settings, now = _engine(), _settings(), _now()
+    engine, settings, now = app().engine(), app().settings, app().now()
     retry(engine, row_id, now, force=force)
     if queue_only:
         click.echo(f"outbox row {row_id} is queued for the next send pass")
@@ -147,7 +146,7 @@ def check_command() -> None:
     from tracker.notify.policy import calendar_warnings
     from tracker.notify.render import check, resolve_templates_dir
 
-    settings = _settings()
+    settings = app().settings
     click.echo(f"ok: configuration ({settings.source or 'embedded defaults'})")
     folder = resolve_templates_dir(settings.mail.templates)
     problems = check(folder, settings.policy)
@@ -156,7 +155,7 @@ def check_command() -> None:
         hint = f"and {more} more problem{'s' if more > 1 else ''}" if more else None
         raise ConfigError(problems[0], hint=hint)
     click.echo(f"ok: templates in {folder} ({len(MessageKind)} kinds render on sample data)")
-    year = _now().year
+    year = app().now().year
     warnings = calendar_warnings([year], russian_calendar())
     for warning in warnings:
         click.echo(f"warning: {warning}", err=True)

@@ -1,0 +1,143 @@
+"""What every command module shares: the ``tracker`` group, the application context, the
+error wrapper and the parameter types.
+
+Command modules (one per group of commands) import from here and register on :data:`cli`;
+:mod:`tracker.cli` imports them all. Heavy stacks (database, scheduler, mail) are imported
+inside the commands that need them, so ``tracker parse`` starts fast. Every
+:class:`~tracker.errors.TrackerError` becomes one line on standard error and its exit code;
+nothing a user typed wrong ends in a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, ParamSpec, TypeVar
+
+import click
+
+from tracker.context import AppContext
+from tracker.errors import TrackerError, UsageError
+from tracker.terms.model import Period
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def reports_errors(func: Callable[P, R]) -> Callable[P, R]:
+    """Turn a TrackerError into one line on stderr and the error's exit code."""
+
+    @wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return func(*args, **kwargs)
+        except TrackerError as error:
+            click.echo(f"tracker: error: {error}", err=True)
+            sys.exit(error.exit_code)
+        except BrokenPipeError:
+            sys.exit(0)
+
+    return wrapper
+
+
+class PeriodType(click.ParamType):  # type: ignore[type-arg]
+    name = "START:END"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, Period):
+            return value
+        try:
+            return Period.parse(str(value))
+        except UsageError as error:
+            self.fail(str(error), param, ctx)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="tracker")
+@click.option(
+    "--config",
+    "config_path",
+    metavar="PATH",
+    default=None,
+    help="Read settings from this TOML file (default: ./config.toml if present).",
+)
+@click.pass_context
+def cli(ctx: click.Context, config_path: str | None) -> None:
+    """Track deadlines of Russian administrative roadmaps and remind the people responsible."""
+    ctx.meta["tracker.config"] = config_path
+
+
+def app() -> AppContext:
+    """The application context of this invocation, built on first use from ``--config``,
+    ./config.toml, the defaults and the environment, and closed when the command ends."""
+    root = click.get_current_context().find_root()
+    if not isinstance(root.obj, AppContext):
+        from tracker.config import load_settings
+
+        root.obj = AppContext(settings=load_settings(root.meta.get("tracker.config")))
+        root.call_on_close(root.obj.close)
+    return root.obj
+
+
+def actor(name: str | None) -> str:
+    """Who does a change: ``name``, or the login of the user running the command."""
+    if name:
+        return name
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+class IsoDate(click.ParamType):  # type: ignore[type-arg]
+    name = "YYYY-MM-DD"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        from datetime import date
+
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(str(value).strip())
+        except ValueError:
+            self.fail(f"{value!r} is not a date YYYY-MM-DD", param, ctx)
+
+
+class IsoDateTime(click.ParamType):  # type: ignore[type-arg]
+    """An ISO date and time; without an offset it is read in ``[policy] timezone``."""
+
+    name = "ISO-DATETIME"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        from datetime import datetime
+
+        if isinstance(value, datetime):
+            return value
+        text = str(value).strip()
+        if text.endswith(("Z", "z")):
+            text = text[:-1] + "+00:00"
+        try:
+            moment = datetime.fromisoformat(text)
+        except ValueError:
+            moment = None
+        if moment is None or len(text) <= 10:
+            self.fail(
+                f"{value!r} is not a date and time: give e.g. 2022-10-03T10:00 (in [policy] "
+                "timezone) or 2022-10-03T07:00Z",
+                param,
+                ctx,
+            )
+        return moment
+
+
+def aware(moment: Any) -> Any:
+    """``moment`` in UTC; a naive one is read in ``[policy] timezone``."""
+    from datetime import UTC
+    from zoneinfo import ZoneInfo
+
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=ZoneInfo(app().settings.policy.timezone))
+    return moment.astimezone(UTC)
