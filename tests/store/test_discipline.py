@@ -1,0 +1,162 @@
+"""Discipline figures: the pure function on hand-built facts, and the query on both databases."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+from sqlalchemy import Engine
+from storekit import Syncer, act, roadmap
+
+from tracker.calendar import Shift
+from tracker.store.changes import change_status, extend
+from tracker.store.discipline import (
+    Discipline,
+    Doer,
+    Fact,
+    Figures,
+    Outcome,
+    discipline,
+    figures,
+    outcome,
+)
+from tracker.store.models import Status
+
+ON = date(2022, 6, 15)
+LEAD = Doer(1, "Петров П.П.", lead=True)
+CO = Doer(2, "МКУ ГИМЦ", "organisation")
+
+
+def fact(
+    number: str,
+    due: str,
+    status: str = "planned",
+    done: str | None = None,
+    *,
+    start: str | None = None,
+    extended: str | None = None,
+    doers: tuple[Doer, ...] = (LEAD,),
+) -> Fact:
+    due_day = date.fromisoformat(due)
+    extended_day = date.fromisoformat(extended) if extended else None
+    return Fact(
+        occurrence_id=int(number.replace(".", "")),
+        roadmap="alpha",
+        number=number,
+        title=f"Мероприятие {number}",
+        start=date.fromisoformat(start) if start else None,
+        due=due_day,
+        extended_due=extended_day,
+        effective_due=extended_day or due_day,
+        status=status,
+        completed_on=date.fromisoformat(done) if done else None,
+        doers=doers,
+    )
+
+
+OUTCOMES = [
+    pytest.param(fact("1", "2022-06-01", "done", "2022-05-30"), Outcome.ON_TIME, id="done-early"),
+    pytest.param(fact("1", "2022-06-01", "done", "2022-06-01"), Outcome.ON_TIME, id="done-on-due"),
+    pytest.param(fact("1", "2022-06-01", "done", "2022-06-10"), Outcome.LATE, id="done-late"),
+    pytest.param(fact("1", "2022-06-01"), Outcome.OVERDUE, id="open-past-due"),
+    pytest.param(fact("1", "2022-06-15"), Outcome.PENDING, id="open-due-today"),
+    pytest.param(fact("1", "2022-06-01", "in_progress"), Outcome.OVERDUE, id="started-past-due"),
+    pytest.param(fact("1", "2022-07-01"), Outcome.PENDING, id="open-not-due"),
+    pytest.param(fact("1", "2022-06-01", "cancelled"), None, id="cancelled-not-counted"),
+    pytest.param(
+        fact("1", "2022-06-01", "done", "2022-06-10", extended="2022-06-12"),
+        Outcome.ON_TIME,
+        id="extension-judged-by-new-date",
+    ),
+    pytest.param(
+        fact("1", "2022-06-30", "done", "2022-04-01", start="2022-06-01"),
+        Outcome.ON_TIME,
+        id="done-before-start",
+    ),
+    pytest.param(
+        fact("1", "2022-06-01", "done", "2022-06-20"), Outcome.OVERDUE, id="done-after-on-is-open"
+    ),
+]
+
+
+@pytest.mark.parametrize(("item", "expected"), OUTCOMES)
+def test_outcome(item: Fact, expected: Outcome | None) -> None:
+    assert outcome(item, ON) is expected
+
+
+def check_sums(result: Discipline) -> None:
+    for row in [*result.rows]:
+        f = row.figures
+        assert f.controlled == f.on_time + f.late + f.overdue + f.pending
+    t = result.total
+    assert t.controlled == t.on_time + t.late + t.overdue + t.pending
+
+
+def numbers(f: Figures) -> tuple[int, int, int, int, int, int]:
+    return (f.controlled, f.on_time, f.late, f.overdue, f.pending, f.extended)
+
+
+def test_figures_per_executor_and_total() -> None:
+    facts = [
+        fact("1", "2022-05-01", "done", "2022-04-30"),  # on time
+        fact("2", "2022-05-01", "done", "2022-05-11", doers=(LEAD, CO)),  # 10 days late, both
+        fact("3", "2022-05-01", "done", "2022-05-05"),  # 4 days late
+        fact("4", "2022-06-01", doers=(CO, LEAD)),  # overdue, co-executor counts too
+        fact("5", "2022-07-01", doers=(CO,)),  # pending
+        fact("6", "2022-05-01", "cancelled", doers=(CO,)),  # not counted
+        fact("7", "2022-05-01", "done", "2022-05-20", extended="2022-05-25"),  # extended, on time
+    ]
+    result = figures(facts, ON)
+    check_sums(result)
+    by_name = {row.executor.name: row.figures for row in result.rows}
+    assert numbers(by_name["Петров П.П."]) == (5, 2, 2, 1, 0, 1)
+    assert by_name["Петров П.П."].average_late == 7.0
+    assert by_name["Петров П.П."].on_time_percent == 40.0
+    assert numbers(by_name["МКУ ГИМЦ"]) == (3, 0, 1, 1, 1, 0)
+    assert by_name["МКУ ГИМЦ"].cells()[3] == "10,0"
+    assert numbers(result.total) == (6, 2, 2, 1, 1, 1)  # each occurrence once
+    assert sorted(result.total.ids[Outcome.LATE]) == [2, 3]
+
+
+def test_figures_of_nothing() -> None:
+    result = figures([], ON)
+    assert result.rows == ()
+    assert result.total.cells() == ("0", "0", "0", "—", "0", "0", "0", "—")
+
+
+def test_same_executor_twice_counts_once() -> None:
+    result = figures([fact("1", "2022-05-01", doers=(LEAD, LEAD))], ON)
+    assert [numbers(row.figures) for row in result.rows] == [(1, 0, 0, 1, 0, 0)]
+
+
+NOW = datetime(2022, 6, 15, 9, 0, tzinfo=UTC)
+
+
+def test_query_on_the_store(engine: Engine, sync: Syncer) -> None:
+    sync(
+        roadmap(
+            "alpha",
+            act("1", ("2022-04-01", "2022-04-29")),
+            act("2", ("2022-05-01", "2022-05-31"), responsible=("Петров П.П.", "МКУ ГИМЦ")),
+            act("3", ("2022-05-01", "2022-05-20")),
+            act("4", ("2022-09-01", "2022-09-30"), responsible=("МКУ ГИМЦ",)),
+            act("5", ("2022-03-01", "2022-03-31")),
+        )
+    )
+    sync(roadmap("beta", act("1", ("2022-05-01", "2022-05-31"))))
+    done = Status.DONE
+    change_status(engine, "alpha:1", done, now=NOW, actor="t", completed_on=date(2022, 4, 20))
+    change_status(engine, "alpha:2", done, now=NOW, actor="t", completed_on=date(2022, 6, 3))
+    extend(
+        engine, "alpha:3", date(2022, 6, 30), reason="приказ", approved_by="t", now=NOW,
+        shift=Shift.NONE,
+    )  # fmt: skip
+    change_status(engine, "alpha:5", Status.CANCELLED, now=NOW, actor="t")
+    result = discipline(engine, ON, roadmaps=["alpha"], start=date(2022, 4, 1))
+    check_sums(result)
+    by_name = {row.executor.name: numbers(row.figures) for row in result.rows}
+    assert by_name == {"Петров П.П.": (3, 1, 1, 0, 1, 1), "МКУ ГИМЦ": (2, 0, 1, 0, 1, 0)}
+    assert numbers(result.total) == (4, 1, 1, 0, 2, 1)
+    everything = discipline(engine, ON)
+    assert everything.total.controlled == 5  # beta:1 is overdue, alpha:5 cancelled
+    assert everything.total.overdue == 1

@@ -1,0 +1,310 @@
+"""Исполнительская дисциплина: the figures per executor, one query and one pure function.
+
+Every place that shows discipline figures (the board, the digest, `tracker report`) takes them
+from :func:`figures` over the facts that :func:`discipline_facts` reads, so they agree.
+
+For a span of effective due dates and a day «по состоянию на» (``on``), each live occurrence
+that is not cancelled is *на контроле* and falls in exactly one of four classes:
+
+- **в срок** — done on or before its effective due (done before its window even started counts
+  here too: it was not late);
+- **с нарушением** — done after its effective due (the average delay is kept);
+- **просрочено** — open, effective due before ``on``;
+- **в работе** — open, not yet due on ``on``.
+
+So на контроле = в срок + с нарушением + просрочено + в работе, per executor and in total.
+*С переносом* counts occurrences whose due was moved (перенос срока); they are judged against
+the new date. *% в срок* is в срок over the items whose outcome is known (в срок + с
+нарушением + просрочено); None when there are none. An item done after ``on`` is open on
+``on``. A co-executor counts each occurrence of the activity just as the lead executor does;
+the total counts each occurrence once.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+
+from sqlalchemy import ColumnElement, Engine, and_, select
+from sqlalchemy.engine import Connection
+
+from tracker.errors import InputError
+from tracker.store.models import Status
+from tracker.store.tables import ACTIVITY as A
+from tracker.store.tables import ACTIVITY_EXECUTOR as AE
+from tracker.store.tables import EXECUTOR as EX
+from tracker.store.tables import OCCURRENCE as OC
+from tracker.store.tables import ROADMAP as RM
+
+
+class Outcome(StrEnum):
+    """The class of one occurrence on the day «по состоянию на»."""
+
+    ON_TIME = "on-time"
+    LATE = "late"
+    OVERDUE = "overdue"
+    PENDING = "pending"
+
+
+#: Column headers of the figures, in Russian, in the order of :meth:`Figures.cells`.
+HEADERS = (
+    "на контроле",
+    "исполнено в срок",
+    "исполнено с нарушением срока",
+    "среднее нарушение, дн.",
+    "просрочено",
+    "в работе",
+    "с переносом срока",
+    "% в срок",
+)
+
+OUTCOME_LABELS = {
+    Outcome.ON_TIME: "исполнено в срок",
+    Outcome.LATE: "исполнено с нарушением срока",
+    Outcome.OVERDUE: "просрочено",
+    Outcome.PENDING: "в работе",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Doer:
+    """One executor of an activity, as the figures group by it."""
+
+    id: int | None
+    name: str
+    kind: str = "person"  # person | organisation
+    lead: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """One occurrence with what the figures need."""
+
+    occurrence_id: int
+    roadmap: str
+    number: str
+    title: str
+    start: date | None
+    due: date
+    extended_due: date | None
+    effective_due: date
+    status: str
+    completed_on: date | None
+    doers: tuple[Doer, ...] = ()
+
+
+def outcome(fact: Fact, on: date) -> Outcome | None:
+    """The class of ``fact`` on day ``on``; None when it is not counted (cancelled)."""
+    if fact.status == Status.CANCELLED.value:
+        return None
+    done = fact.status == Status.DONE.value and fact.completed_on is not None
+    if done and fact.completed_on is not None and fact.completed_on <= on:
+        return Outcome.ON_TIME if fact.completed_on <= fact.effective_due else Outcome.LATE
+    return Outcome.OVERDUE if fact.effective_due < on else Outcome.PENDING
+
+
+def days_late(fact: Fact, on: date) -> int:
+    """Days past the effective due: to completion when done late, to ``on`` when overdue."""
+    found = outcome(fact, on)
+    if found is Outcome.LATE and fact.completed_on is not None:
+        return (fact.completed_on - fact.effective_due).days
+    if found is Outcome.OVERDUE:
+        return (on - fact.effective_due).days
+    return 0
+
+
+@dataclass(slots=True)
+class Figures:
+    """The discipline figures of one executor (or of everyone: the total)."""
+
+    on_time: int = 0
+    late: int = 0
+    overdue: int = 0
+    pending: int = 0
+    extended: int = 0
+    late_days: int = 0  # the sum of days late of the «с нарушением» items
+    ids: dict[Outcome, list[int]] = field(default_factory=lambda: defaultdict(list))
+
+    @property
+    def controlled(self) -> int:
+        """На контроле: every class together."""
+        return self.on_time + self.late + self.overdue + self.pending
+
+    @property
+    def average_late(self) -> float | None:
+        return self.late_days / self.late if self.late else None
+
+    @property
+    def on_time_percent(self) -> float | None:
+        known = self.on_time + self.late + self.overdue
+        return 100.0 * self.on_time / known if known else None
+
+    def count(self, outcome_: Outcome) -> int:
+        return {
+            Outcome.ON_TIME: self.on_time,
+            Outcome.LATE: self.late,
+            Outcome.OVERDUE: self.overdue,
+            Outcome.PENDING: self.pending,
+        }[outcome_]
+
+    def add(self, fact: Fact, found: Outcome, on: date) -> None:
+        if found is Outcome.ON_TIME:
+            self.on_time += 1
+        elif found is Outcome.LATE:
+            self.late += 1
+            self.late_days += days_late(fact, on)
+        elif found is Outcome.OVERDUE:
+            self.overdue += 1
+        else:
+            self.pending += 1
+        if fact.extended_due is not None:
+            self.extended += 1
+        self.ids[found].append(fact.occurrence_id)
+
+    def cells(self) -> tuple[str, ...]:
+        """The figures as text, in the order of :data:`HEADERS` (Russian number format)."""
+        average = self.average_late
+        percent = self.on_time_percent
+        return (
+            str(self.controlled),
+            str(self.on_time),
+            str(self.late),
+            "—" if average is None else f"{average:.1f}".replace(".", ","),
+            str(self.overdue),
+            str(self.pending),
+            str(self.extended),
+            "—" if percent is None else f"{percent:.0f}",
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ExecutorFigures:
+    executor: Doer
+    figures: Figures
+
+
+@dataclass(frozen=True, slots=True)
+class Discipline:
+    """Figures per executor (by name) and in total, on day ``on``, for due dates in a span."""
+
+    on: date
+    start: date | None
+    end: date | None
+    rows: tuple[ExecutorFigures, ...]
+    total: Figures
+
+
+def figures(facts: Iterable[Fact], on: date) -> Discipline:
+    """The discipline figures of ``facts`` on day ``on`` (pure: no clock, no database)."""
+    total = Figures()
+    per: dict[tuple[int | None, str], Figures] = {}
+    doers: dict[tuple[int | None, str], Doer] = {}
+    for fact in facts:
+        found = outcome(fact, on)
+        if found is None:
+            continue
+        total.add(fact, found, on)
+        seen: set[tuple[int | None, str]] = set()
+        for doer in fact.doers:
+            key = (doer.id, doer.name)
+            if key in seen:
+                continue
+            seen.add(key)
+            doers.setdefault(key, doer)
+            per.setdefault(key, Figures()).add(fact, found, on)
+    rows = sorted(
+        (ExecutorFigures(doers[key], value) for key, value in per.items()),
+        key=lambda row: (-row.figures.overdue, -row.figures.late, row.executor.name),
+    )
+    return Discipline(on=on, start=None, end=None, rows=tuple(rows), total=total)
+
+
+def _roadmap_filter(engine: Engine, roadmaps: Sequence[str] | None) -> list[int] | None:
+    if roadmaps is None:
+        return None
+    with engine.connect() as conn:
+        found = conn.execute(select(RM.c.id, RM.c.slug).where(RM.c.slug.in_(roadmaps))).all()
+    missing = sorted(set(roadmaps) - {row.slug for row in found})
+    if missing:
+        raise InputError(f"no roadmap {missing[0]!r}", hint="see `tracker status`")
+    return [row.id for row in found]
+
+
+def discipline_facts(
+    engine: Engine,
+    *,
+    roadmaps: Sequence[str] | None = None,
+    start: date | None = None,
+    end: date | None = None,
+) -> list[Fact]:
+    """Live occurrences whose effective due is in [start, end] (open ends: unbounded), of the
+    given roadmaps (None: all), ordered by due, roadmap and position, with their executors."""
+    ids = _roadmap_filter(engine, roadmaps)
+    where: list[ColumnElement[bool]] = [
+        OC.c.archived_at.is_(None),
+        A.c.archived_at.is_(None),
+        RM.c.archived_at.is_(None),
+    ]
+    if ids is not None:
+        where.append(RM.c.id.in_(ids))
+    if start is not None:
+        where.append(OC.c.effective_due >= start)
+    if end is not None:
+        where.append(OC.c.effective_due <= end)
+    statement = (
+        select(
+            OC.c.id, OC.c.activity_id, RM.c.slug, A.c.key, A.c.title, OC.c.start, OC.c.due,
+            OC.c.extended_due, OC.c.effective_due, OC.c.status, OC.c.completed_on,
+        )
+        .select_from(OC.join(A, OC.c.activity_id == A.c.id).join(RM, A.c.roadmap_id == RM.c.id))
+        .where(and_(*where))
+        .order_by(OC.c.effective_due, RM.c.slug, A.c.position, OC.c.id)
+    )
+    with engine.connect() as conn:
+        rows = conn.execute(statement).all()
+        doers = _doers(conn, sorted({row.activity_id for row in rows}))
+    return [
+        Fact(
+            occurrence_id=row.id, roadmap=row.slug, number=row.key, title=row.title,
+            start=row.start, due=row.due, extended_due=row.extended_due,
+            effective_due=row.effective_due, status=row.status, completed_on=row.completed_on,
+            doers=doers.get(row.activity_id, ()),
+        )
+        for row in rows
+    ]
+
+
+def _doers(conn: Connection, activity_ids: list[int]) -> dict[int, tuple[Doer, ...]]:
+    out: dict[int, list[Doer]] = defaultdict(list)
+    statement = (
+        select(
+            AE.c.activity_id, AE.c.name, AE.c.lead, AE.c.executor_id,
+            EX.c.name.label("executor"), EX.c.kind,
+        )
+        .select_from(AE.outerjoin(EX, AE.c.executor_id == EX.c.id))
+        .order_by(AE.c.activity_id, AE.c.position)
+    )
+    for index in range(0, len(activity_ids), 900):
+        chunk = activity_ids[index : index + 900]
+        for row in conn.execute(statement.where(AE.c.activity_id.in_(chunk))):
+            name = row.executor or row.name or "—"
+            out[row.activity_id].append(
+                Doer(row.executor_id, name, row.kind or "person", bool(row.lead))
+            )
+    return {key: tuple(value) for key, value in out.items()}
+
+
+def discipline(
+    engine: Engine,
+    on: date,
+    *,
+    roadmaps: Sequence[str] | None = None,
+    start: date | None = None,
+    end: date | None = None,
+) -> Discipline:
+    """:func:`figures` over :func:`discipline_facts`, with the span recorded."""
+    found = figures(discipline_facts(engine, roadmaps=roadmaps, start=start, end=end), on)
+    return Discipline(on=on, start=start, end=end, rows=found.rows, total=found.total)
