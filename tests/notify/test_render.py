@@ -19,7 +19,6 @@ from tracker.notify.model import Batch, ItemFacts, MessageKind, Notification
 from tracker.notify.render import (
     Renderer,
     TemplateProblem,
-    check,
     context_for_batch,
     context_for_digest,
     context_for_test,
@@ -42,6 +41,7 @@ from tracker.notify.samples import (
     sample_digest,
     sample_item,
 )
+from tracker.notify.template_check import check
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATES = ROOT / "templates"

@@ -144,7 +144,8 @@ def check_command() -> None:
     from tracker.errors import ConfigError
     from tracker.notify.model import MessageKind
     from tracker.notify.policy import calendar_warnings
-    from tracker.notify.render import check, resolve_templates_dir
+    from tracker.notify.render import resolve_templates_dir
+    from tracker.notify.template_check import check
 
     settings = app().settings
     click.echo(f"ok: configuration ({settings.source or 'embedded defaults'})")

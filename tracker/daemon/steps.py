@@ -27,6 +27,7 @@ from tracker.daemon.logs import action
 from tracker.daemon.memory import release_memory
 
 if TYPE_CHECKING:
+    from tracker.notify.compose import LinkMaker
     from tracker.store.sync import SyncReport
 
 
@@ -41,8 +42,10 @@ class Steps:
         *,
         mutex: DbMutex | None = None,
         calendar: WorkCalendar | None = None,
+        link_maker: LinkMaker | None = None,
     ) -> None:
         self.engine = engine
+        self.link_maker = link_maker  # signed item links for the mail (built by the caller)
         self.settings = settings
         self.worker = worker
         self.mutex = mutex or DbMutex(engine)
@@ -55,7 +58,8 @@ class Steps:
         """Render every message template on sample data: a broken template stops the start,
         not a message when it falls due (a ConfigError naming the first problem)."""
         from tracker.errors import ConfigError
-        from tracker.notify.render import check, resolve_templates_dir
+        from tracker.notify.render import resolve_templates_dir
+        from tracker.notify.template_check import check
 
         folder = resolve_templates_dir(self.settings.mail.templates)
         problems = check(folder, self.settings.policy)
@@ -106,7 +110,9 @@ class Steps:
         from tracker.notify.remind import plan_pass
 
         with self.mutex.hold("plan"):
-            report = plan_pass(self.engine, self.settings, now, calendar=self.calendar)
+            report = plan_pass(
+                self.engine, self.settings, now, calendar=self.calendar, link_maker=self.link_maker
+            )
         if report.made:
             release_memory()  # rendering messages is the daemon's one big allocation
         notifications, messages = int(report.notifications), int(report.made)

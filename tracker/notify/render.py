@@ -43,7 +43,6 @@ __all__ = [
     "Rendered",
     "Renderer",
     "TemplateProblem",
-    "check",
     "context_for_batch",
     "context_for_digest",
     "context_for_test",
@@ -437,34 +436,3 @@ def context_for_test(recipient: Person, now: datetime, sender: str = "") -> dict
         "sender": sender,
         "signature": SIGNATURE,
     }
-
-
-# --- check -------------------------------------------------------------------------------------
-
-
-def check(templates_dir: Path, settings: PolicySettings | None = None) -> list[str]:
-    """Problems of the templates in ``templates_dir``: every kind is rendered on sample data
-    (one item and several, with and without links); an empty list means all is well."""
-    from tracker.notify.samples import sample_contexts
-
-    folder = Path(templates_dir)
-    if not folder.is_dir():
-        return [f"{folder}: no such templates folder"]
-    renderer = Renderer(folder)
-    problems: list[str] = []
-    for kind in MessageKind:
-        for name in template_names(kind):
-            if not (folder / name).is_file():
-                problems.append(f"{folder / name}: template not found")
-    if problems:
-        return problems
-    for kind, context in sample_contexts(settings):
-        try:
-            rendered = renderer.render(kind, context)
-        except TemplateProblem as error:
-            if str(error) not in problems:
-                problems.append(str(error))
-            continue
-        if not rendered.subject:
-            problems.append(f"{folder / template_names(kind)[0]}: the subject is empty")
-    return problems

@@ -1,4 +1,4 @@
-"""Sample data for :func:`tracker.notify.render.check` and the tests: every kind of message,
+"""Sample data for :func:`tracker.notify.template_check.check` and the tests: every kind of message,
 with one item and with several, with and without links, so every branch of a template runs."""
 
 from __future__ import annotations
