@@ -261,8 +261,11 @@ def test_a_failing_pass_is_logged_and_the_daemon_goes_on(
 
     with caplog.at_level("ERROR", logger="tracker.daemon"):
         asyncio.run(scenario())
-    failures = [r.getMessage() for r in caplog.records if r.levelname == "ERROR"]
-    assert failures[0] == "plan: failed: RuntimeError: database went away"
+    errors = [r for r in caplog.records if r.levelname == "ERROR"]
+    assert errors[0].getMessage() == "plan: failed: RuntimeError: database went away"
+    # An unexpected failure carries its traceback (issue 12): the bug is findable in the log.
+    assert errors[0].exc_info is not None and errors[0].exc_info[0] is RuntimeError
+    assert "failing_plan" in caplog.text
 
 
 def test_simulated_clock_starts_at_the_given_moment() -> None:

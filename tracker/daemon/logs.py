@@ -41,6 +41,7 @@ class JsonFormatter(logging.Formatter):
             data.update(counts)
         if record.exc_info and record.levelno >= logging.ERROR:
             data["error_type"] = record.exc_info[0].__name__ if record.exc_info[0] else None
+            data["traceback"] = self.formatException(record.exc_info)
         return json.dumps(data, ensure_ascii=False)
 
 
@@ -67,11 +68,14 @@ def action(
     now: datetime | None = None,
     counts: Mapping[str, int | str] | None = None,
     level: int = logging.INFO,
+    exc_info: bool = False,
 ) -> None:
-    """Log one action: ``event: message``; ``counts`` become JSON fields."""
+    """Log one action: ``event: message``; ``counts`` become JSON fields. ``exc_info`` adds
+    the traceback of the exception being handled (for failures nobody raised on purpose)."""
     logger().log(
         level,
         f"{event}: {message}",
+        exc_info=exc_info,
         extra={
             "event": event,
             "now": now.isoformat(timespec="seconds") if now else None,

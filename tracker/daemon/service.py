@@ -176,12 +176,13 @@ class Daemon:
             await work()
         except TrackerError as error:
             action(event, f"failed: {error}", now=self.clock.now(), level=_ERROR)
-        except Exception as error:  # the daemon outlives one bad pass
+        except Exception as error:  # the daemon outlives one bad pass; the traceback is logged
             action(
                 event,
                 f"failed: {type(error).__name__}: {error}".splitlines()[0],
                 now=self.clock.now(),
                 level=_ERROR,
+                exc_info=True,
             )
         finally:
             if task is not None:

@@ -16,6 +16,7 @@ sender may take over is never sent by both.
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import socket
 from collections import Counter
@@ -264,7 +265,11 @@ class _Pass:
                 self.report.halted = str(error)
                 self.halt.set()
             return Result(row, Outcome.FAILED if error.permanent else Outcome.RETRY, str(error))
-        except Exception as error:  # a poisoned row must not end the pass
+        except Exception as error:  # a poisoned row must not end the pass; its traceback is logged
+            logging.getLogger(__name__).error(
+                "send: message %s failed unexpectedly; it goes back to the outbox", row.id,
+                exc_info=True,
+            )
             return Result(row, Outcome.RETRY, f"unexpected {type(error).__name__}: {error}")
         refused = "; ".join(f"{a}: {reply}" for a, reply in sorted(delivery.refused.items()))
         return Result(row, Outcome.SENT, f"refused: {refused}" if refused else None)
