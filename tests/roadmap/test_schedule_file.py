@@ -160,7 +160,9 @@ def test_broken_top_level(text: str, message: str, tmp_path: Path) -> None:
 def test_minimal_hand_written_file(tmp_path: Path) -> None:
     path = tmp_path / "mine.toml"
     path.write_text(
-        HEAD + PERIOD + '[[activity]]\nnumber = 1\ntitle = "Отчёт"\ndeadline = "до 1 июня 2023"\n',
+        HEAD
+        + PERIOD
+        + '[[activity]]\nnumber = "1"\ntitle = "Отчёт"\ndeadline = "до 1 июня 2023"\n',
         encoding="utf-8",
     )
     roadmap = schedule_file.load(path)
@@ -231,3 +233,98 @@ def test_carriage_return_in_an_override_phrase_survives_the_round_trip() -> None
 
     text = _toml({"override_phrase": "IV квартал\r\n2022 г."})
     assert tomllib.loads(text)["override_phrase"] == "IV квартал\r\n2022 г."
+
+
+# --- issue 17: one schema for every value (types, charset, length) ------------------------------
+
+ONE = '[[activity]]\nnumber = "1"\ntitle = "x"\ndeadline = "май 2023"\n'
+HOSTILE = [
+    ('slug = "../../etc/x"\n', "'slug' '../../etc/x' is not a slug"),
+    ('slug = "a/b"\n', "'slug' 'a/b' is not a slug"),
+    ('slug = "x..y"\n', "is not a slug"),
+    ('slug = ".hidden"\n', "is not a slug"),
+    ('slug = "plan:1"\n', "is not a slug"),
+    ("slug = 42\n", "'slug' must be text, not a number (write it in quotes: slug = \"42\")"),
+    ('slug = ""\n', "'slug' is empty"),
+    (f'slug = "{"s" * 100_000}"\n', "'slug' is 100,000 characters long; at most 64"),
+    ("issuer = 7\n", "'issuer' must be text, not a number"),
+    (f'coordinators = ["{"к" * 600}"]\n', "'coordinators' item #1 is 600 characters long"),
+    (
+        '[[activity]]\nnumber = 1\ntitle = "x"\ndeadline = "май 2023"\n',
+        "activity #1: 'number' must be text, not a number",
+    ),
+    (
+        '[[activity]]\nnumber = "1"\ntitle = 2023\ndeadline = "май 2023"\n',
+        "activity #1 (number 1): 'title' must be text, not a number",
+    ),
+    (
+        '[[activity]]\nnumber = "1"\ntitle = "x"\ndeadline = 2023\n',
+        "'deadline' must be text, not a number",
+    ),
+    (
+        '[[activity]]\nnumber = "1"\ntitle = "x"\ndeadline = 2023-05-31\n',
+        "'deadline' must be text, not a date",
+    ),
+    (ONE + ONE, "activity #2: number '1' is already used by activity #1"),
+    (
+        ONE.replace("\nnumber", '\nsection = "I"\nnumber') * 2,
+        "activity #2: number '1' in section 'I' is already used by activity #1",
+    ),
+    (
+        f'[[activity]]\nnumber = "1"\ntitle = "{"т" * 20_001}"\ndeadline = "май 2023"\n',
+        "'title' is 20,001 characters long; at most 20,000",
+    ),
+    (
+        '[[activity]]\nnumber = "1"\ntitle = "x"\ndeadline = "май 2023"\nsource_row = -5\n',
+        "'source_row' must be a whole number",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("body", "message"), HOSTILE, ids=[message[:40] for _body, message in HOSTILE]
+)
+def test_hostile_values_are_refused_by_key(body: str, message: str, tmp_path: Path) -> None:
+    path = tmp_path / "hostile.toml"
+    top, tables = (body, "") if not body.startswith("[[") else ("", body)
+    path.write_text(HEAD + top + PERIOD + tables, encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        schedule_file.load(path)
+    assert str(caught.value).startswith(f"{path}:")
+    assert message in str(caught.value)
+    assert "\n" not in str(caught.value)
+
+
+def test_the_same_number_in_two_sections_is_fine(tmp_path: Path) -> None:
+    path = tmp_path / "two.toml"
+    first = ONE.replace("\nnumber", '\nsection = "I"\nnumber')
+    path.write_text(HEAD + PERIOD + first + first.replace('"I"', '"II"'), encoding="utf-8")
+    assert [a.key for a in schedule_file.load(path).activities] == ["1", "1"]
+
+
+@pytest.mark.parametrize(
+    ("name", "accepted"),
+    [("plan 2023.toml", False), ("..toml", False), ("дорожная-карта.toml", True), ("x.toml", True)],
+)
+def test_a_file_name_that_is_no_slug_asks_for_one(
+    name: str, accepted: bool, tmp_path: Path
+) -> None:
+    path = tmp_path / name
+    path.write_text(HEAD + PERIOD, encoding="utf-8")
+    if accepted:
+        assert schedule_file.load(path).slug == path.stem
+    else:
+        with pytest.raises(InputError, match="is not a usable slug; add slug = "):
+            schedule_file.load(path)
+
+
+def test_import_makes_a_slug_of_any_file_name(tmp_path: Path) -> None:
+    from tracker.roadmap.importer import import_roadmap
+
+    source = ROOT / "tests/fixtures/roadmaps/divnogorsk-2022.txt"
+    odd = tmp_path / "Дорожная карта (2022) ..x.txt"
+    odd.write_bytes(source.read_bytes())
+    roadmap = import_roadmap(odd)
+    assert roadmap.slug == "Дорожная-карта-2022-x"
+    back = _round_trip(roadmap, tmp_path)
+    assert back.slug == roadmap.slug

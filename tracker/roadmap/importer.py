@@ -15,6 +15,7 @@ from tracker.roadmap.detect import find_plan
 from tracker.roadmap.document import read_facts
 from tracker.roadmap.model import Activity, Roadmap
 from tracker.roadmap.responsible import Executors, split_executors
+from tracker.roadmap.slug import slug_from_name
 from tracker.roadmap.tables import read_document
 from tracker.terms import Expansion, Kind, Period, expand
 
@@ -98,7 +99,7 @@ def import_roadmap(
             warnings.append(f"{section.origin}: section {section.key} appears twice")
         section_titles.setdefault(section.key, section.title)
     return Roadmap(
-        slug=slug or path.stem,
+        slug=slug or slug_from_name(path.stem),
         title=title,
         period=period,
         timezone=zone,

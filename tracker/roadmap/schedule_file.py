@@ -27,6 +27,9 @@ import tomli_w
 from tracker.errors import InputError, UsageError
 from tracker.roadmap.importer import check_timezone, read_deadline
 from tracker.roadmap.model import Activity, Roadmap
+from tracker.roadmap.slug import LONGEST as SLUG_LONGEST
+from tracker.roadmap.slug import RULE as SLUG_RULE
+from tracker.roadmap.slug import is_slug
 from tracker.terms import Kind, Period, Window
 
 FORMAT = 1
@@ -50,6 +53,22 @@ _ACTIVITY_KEYS = (
     "number", "section", "title", "result", "deadline", "responsible", "source_row", "notes",
     "kind", "rule", "windows", "warnings", "error", "override_phrase", "override_windows",
 )  # fmt: skip
+
+# The schema of every value: what type it is and how long it may be. Text is TOML text, never a
+# number coerced to text; a longer value, or a list with more items, is refused by name.
+_TOP_TEXT = {"title": 2_000, "issuer": 2_000, "timezone": 64, "source": 4_096}
+_TOP_LISTS = {"coordinators": (1_000, 500), "warnings": (100_000, 10_000)}  # items, characters
+_DOCUMENT_TEXT = {"number": 200}
+_SECTION_TEXT = {"label": 2_000, "title": 2_000}
+_ACTIVITY_TEXT = {
+    "number": 64, "section": 2_000, "title": 20_000, "result": 20_000, "deadline": 2_000,
+    "override_phrase": 2_000, "kind": 32, "rule": 2_000, "error": 10_000,
+}  # fmt: skip
+_ACTIVITY_LISTS = {
+    "responsible": (1_000, 2_000), "notes": (1_000, 10_000), "warnings": (1_000, 10_000),
+}  # fmt: skip
+_LONGEST_WINDOWS = 10_000
+_LARGEST_ROW = 10**9
 
 
 # --- writing ----------------------------------------------------------------------------------
@@ -249,21 +268,64 @@ class _Reader:
                 hint = f" (did you mean {close[0]!r}?)" if close else ""
                 raise self.fail(where, f"unknown key {key!r}{hint}")
 
-    def text(self, table: Mapping[str, Any], key: str, where: str, *, required: bool) -> Any:
+    def text(
+        self, table: Mapping[str, Any], key: str, where: str, *, required: bool, longest: int
+    ) -> Any:
         value = table.get(key)
         if value is None:
             if required:
                 raise self.fail(where, f"{key!r} is missing")
             return None
-        if isinstance(value, bool) or not isinstance(value, str | int):
-            raise self.fail(where, f"{key!r} must be text, not {_kind(value)}")
-        return str(value)
+        if not isinstance(value, str):
+            hint = f' (write it in quotes: {key} = "{value}")' if _scalar(value) else ""
+            raise self.fail(where, f"{key!r} must be text, not {_kind(value)}{hint}")
+        if len(value) > longest:
+            raise self.fail(
+                where, f"{key!r} is {len(value):,} characters long; at most {longest:,} are allowed"
+            )
+        return value
 
-    def texts(self, table: Mapping[str, Any], key: str, where: str) -> list[str]:
+    def texts(
+        self, table: Mapping[str, Any], key: str, where: str, *, limits: tuple[int, int]
+    ) -> list[str]:
+        most, longest = limits
         value = table.get(key, [])
         if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
             raise self.fail(where, f"{key!r} must be a list of text")
+        if len(value) > most:
+            raise self.fail(
+                where, f"{key!r} has {len(value):,} items; at most {most:,} are allowed"
+            )
+        for number, item in enumerate(value, start=1):
+            if len(item) > longest:
+                raise self.fail(
+                    where,
+                    f"{key!r} item #{number} is {len(item):,} characters long; "
+                    f"at most {longest:,} are allowed",
+                )
         return list(value)
+
+    def slug(self, data: Mapping[str, Any]) -> str:
+        """The roadmap's slug: the ``slug`` key, else the file's name; either must be a slug."""
+        if "slug" not in data:
+            stem = self.path.stem
+            if not is_slug(stem):
+                raise self.fail(
+                    "",
+                    f"the file name {_short(stem)!r} is not a usable slug; "
+                    f'add slug = "…" ({SLUG_RULE})',
+                )
+            return stem
+        value: str = self.text(data, "slug", "", required=True, longest=10**9)
+        if not value:
+            raise self.fail("", "'slug' is empty; leave it out to use the file's name")
+        if len(value) > SLUG_LONGEST:
+            raise self.fail(
+                "", f"'slug' is {len(value):,} characters long; at most {SLUG_LONGEST} are allowed"
+            )
+        if not is_slug(value):
+            raise self.fail("", f"'slug' {_short(value)!r} is not a slug: use {SLUG_RULE}")
+        return value
 
     def day(self, table: Mapping[str, Any], key: str, where: str, *, required: bool) -> Any:
         value = table.get(key)
@@ -300,6 +362,11 @@ class _Reader:
             return None
         if not isinstance(value, list):
             raise self.fail(where, f"{key!r} must be a list like [{{ start = …, due = … }}]")
+        if len(value) > _LONGEST_WINDOWS:
+            raise self.fail(
+                where,
+                f"{key!r} has {len(value):,} windows; at most {_LONGEST_WINDOWS:,} are allowed",
+            )
         out: list[Window] = []
         for number, item in enumerate(value, start=1):
             at = f"{where}, {key} #{number}"
@@ -314,10 +381,22 @@ class _Reader:
         return out
 
 
+def _short(text: str, most: int = 40) -> str:
+    return text if len(text) <= most else text[: most - 1] + "…"
+
+
+def _scalar(value: object) -> bool:
+    return isinstance(value, int | float | date) and not isinstance(value, bool)
+
+
+_KINDS: dict[type, str] = {
+    bool: "true/false", int: "a number", float: "a number", list: "a list",
+    date: "a date", datetime: "a date and time",
+}  # fmt: skip
+
+
 def _kind(value: object) -> str:
-    return {bool: "true/false", int: "a number", float: "a number", list: "a list"}.get(
-        type(value), "a table" if isinstance(value, dict) else type(value).__name__
-    )
+    return _KINDS.get(type(value), "a table" if isinstance(value, dict) else type(value).__name__)
 
 
 def loads(text: str, path: Path) -> Roadmap:
@@ -333,7 +412,7 @@ def loads(text: str, path: Path) -> Roadmap:
         raise reader.fail(
             "", f"format {version!r} is not one this tracker reads (it reads {FORMAT})"
         )
-    timezone = reader.text(data, "timezone", "", required=True)
+    timezone = reader.text(data, "timezone", "", required=True, longest=_TOP_TEXT["timezone"])
     try:
         check_timezone(timezone)
     except UsageError as error:
@@ -348,27 +427,41 @@ def loads(text: str, path: Path) -> Roadmap:
     document = reader.table(data, "document", "")
     reader.keys(document, ("number", "date"), "[document]")
     roadmap = Roadmap(
-        slug=reader.text(data, "slug", "", required=False) or path.stem,
-        title=reader.text(data, "title", "", required=True),
+        slug=reader.slug(data),
+        title=reader.text(data, "title", "", required=True, longest=_TOP_TEXT["title"]),
         period=period,
         timezone=timezone,
-        issuer=reader.text(data, "issuer", "", required=False),
-        document_number=reader.text(document, "number", "[document]", required=False),
+        issuer=reader.text(data, "issuer", "", required=False, longest=_TOP_TEXT["issuer"]),
+        document_number=reader.text(
+            document, "number", "[document]", required=False, longest=_DOCUMENT_TEXT["number"]
+        ),
         document_date=reader.day(document, "date", "[document]", required=False),
-        coordinators=reader.texts(data, "coordinators", ""),
-        warnings=reader.texts(data, "warnings", ""),
-        source=reader.text(data, "source", "", required=False),
+        coordinators=reader.texts(data, "coordinators", "", limits=_TOP_LISTS["coordinators"]),
+        warnings=reader.texts(data, "warnings", "", limits=_TOP_LISTS["warnings"]),
+        source=reader.text(data, "source", "", required=False, longest=_TOP_TEXT["source"]),
     )
     for number, section in enumerate(reader.tables(data, "section"), start=1):
         where = f"section #{number}"
         reader.keys(section, ("label", "title"), where)
-        label = reader.text(section, "label", where, required=True)
+        label = reader.text(section, "label", where, required=True, longest=_SECTION_TEXT["label"])
         roadmap.sections.append(label)
         roadmap.section_titles[label] = (
-            reader.text(section, "title", where, required=False) or label
+            reader.text(section, "title", where, required=False, longest=_SECTION_TEXT["title"])
+            or label
         )
+    first: dict[tuple[str | None, str], int] = {}
     for number, table in enumerate(reader.tables(data, "activity"), start=1):
-        roadmap.activities.append(_read_activity(reader, table, number, period, roadmap.warnings))
+        activity = _read_activity(reader, table, number, period, roadmap.warnings)
+        key = (activity.section, activity.number)
+        if key in first:
+            within = f" in section {activity.section!r}" if activity.section is not None else ""
+            raise reader.fail(
+                f"activity #{number}",
+                f"number {activity.number!r}{within} is already used by activity #{first[key]}; "
+                "give each activity its own number",
+            )
+        first[key] = number
+        roadmap.activities.append(activity)
     return roadmap
 
 
@@ -377,25 +470,39 @@ def _read_activity(
 ) -> Activity:
     where = f"activity #{index}"
     reader.keys(table, _ACTIVITY_KEYS, where)
-    number = reader.text(table, "number", where, required=True)
-    where = f"activity #{index} (number {number})"
+
+    def text(key: str, *, required: bool = False) -> Any:
+        return reader.text(table, key, where, required=required, longest=_ACTIVITY_TEXT[key])
+
+    def texts(key: str) -> list[str]:
+        return reader.texts(table, key, where, limits=_ACTIVITY_LISTS[key])
+
+    number = text("number", required=True)
+    where = f"activity #{index} (number {_short(number)})"
     source_row = table.get("source_row")
-    if source_row is not None and (isinstance(source_row, bool) or not isinstance(source_row, int)):
-        raise reader.fail(where, "'source_row' must be a whole number")
+    if source_row is not None and (
+        isinstance(source_row, bool)
+        or not isinstance(source_row, int)
+        or not 0 <= source_row <= _LARGEST_ROW
+    ):
+        raise reader.fail(where, "'source_row' must be a whole number (a line or row)")
     activity = Activity(
         number=number,
-        title=reader.text(table, "title", where, required=True),
-        deadline=reader.text(table, "deadline", where, required=True),
-        section=reader.text(table, "section", where, required=False),
-        result=reader.text(table, "result", where, required=False),
-        responsible=reader.texts(table, "responsible", where),
-        override_phrase=reader.text(table, "override_phrase", where, required=False),
+        title=text("title", required=True),
+        deadline=text("deadline", required=True),
+        section=text("section"),
+        result=text("result"),
+        responsible=texts("responsible"),
+        override_phrase=text("override_phrase"),
         override_windows=reader.windows(table, "override_windows", where),
         source_row=source_row,
-        notes=reader.texts(table, "notes", where),
+        notes=texts("notes"),
     )
+    text("rule")
+    text("error")
+    texts("warnings")
     activity.expansion = read_deadline(activity.effective_phrase, period)
-    shown_kind = reader.text(table, "kind", where, required=False)
+    shown_kind = text("kind")
     shown_windows = reader.windows(table, "windows", where)
     fresh = activity.expansion
     if (shown_kind is not None and shown_kind != fresh.kind.value) or (
