@@ -5,7 +5,8 @@ Each ``[[executor]]`` is a person or an organisation::
     [[executor]]
     name = "МКУ ГИМЦ в системе образования города Дивногорска"
     kind = "organisation"            # or "person" (the default)
-    role = "методический центр"      # free text
+    role = "методический центр"      # free text: the position (должность) or role
+    organisation = "Управление образования"  # where a person works (free text)
     aliases = ["МКУ ГИМЦ"]           # other spellings used in the roadmaps
     emails = ["gimc@divnogorsk.example.org"]
     timezone = "Asia/Krasnoyarsk"    # default: [policy] timezone
@@ -29,7 +30,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from tracker.errors import InputError
 
 KINDS = ("person", "organisation")
-_KEYS = {"name", "kind", "role", "aliases", "emails", "timezone", "roadmaps", "coordinates"}
+_KEYS = {
+    "name", "kind", "role", "organisation", "aliases", "emails", "timezone", "roadmaps",
+    "coordinates",
+}  # fmt: skip
 _QUOTES = str.maketrans("", "", "«»\"'“”„`")
 
 
@@ -53,6 +57,7 @@ class ExecutorEntry:
     timezone: str | None = None
     roadmaps: tuple[str, ...] = ()
     coordinates: tuple[str, ...] = ()
+    organisation: str | None = None
 
     @property
     def key(self) -> str:
@@ -85,6 +90,9 @@ def _entry(raw: object) -> ExecutorEntry:
     role = raw.get("role")
     if role is not None and not isinstance(role, str):
         raise ValueError("role must be a string")
+    organisation = raw.get("organisation")
+    if organisation is not None and not isinstance(organisation, str):
+        raise ValueError("organisation must be a string")
     emails = _strings(raw.get("emails", []), "emails")
     for email in emails:
         if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email):
@@ -104,6 +112,7 @@ def _entry(raw: object) -> ExecutorEntry:
         timezone=timezone,
         roadmaps=_strings(raw.get("roadmaps", []), "roadmaps"),
         coordinates=_strings(raw.get("coordinates", []), "coordinates"),
+        organisation=organisation,
     )
 
 
