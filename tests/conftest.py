@@ -8,7 +8,6 @@ in CI (``CI=true``), where it fails.
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,13 +16,6 @@ from sqlalchemy import Engine
 
 from tracker.store.db import make_engine, upgrade
 from tracker.store.pgtemp import PostgresUnavailable, TempPostgres
-
-#: The folders whose helper modules (storekit, mailserver, outboxkit, webkit, browserkit) the
-#: tests of other folders import too.
-for _folder in ("store", "notify", "web"):
-    _path = str(Path(__file__).resolve().parent / _folder)
-    if _path not in sys.path:
-        sys.path.insert(0, _path)
 
 
 @pytest.fixture(scope="session")
