@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from tracker.roadmap.cells import clean, is_row_number
 from tracker.roadmap.columns import column_of, merge_header, read_header
-from tracker.roadmap.tables import Block, Table
+from tracker.roadmap.grid import Block, Table
 from tracker.roadmap.vocabulary import vocabulary
 
 

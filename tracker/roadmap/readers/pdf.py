@@ -1,0 +1,252 @@
+"""PDF with a text layer → paragraphs and tables, through pdfplumber (on pdfminer.six).
+
+* **Ruled tables** (cells drawn with lines) are pdfplumber's own: a cell wrapped over lines
+  keeps its lines.
+* **Tables without rules** are rebuilt from the words' positions: the header's cells give the
+  columns' left edges, and every line under it is cut at those edges. A cell wrapped over lines
+  gives lines whose number cell is empty, which the plan reader joins to the row above.
+* A table that goes on over the next page (with its header repeated, or not) is one table.
+  Lone page numbers at the top or bottom of a page are dropped.
+* A PDF without a text layer (a scan) is refused with a clear error: there is no OCR.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tracker.errors import InputError
+from tracker.roadmap.cells import is_row_number
+from tracker.roadmap.columns import read_header
+from tracker.roadmap.grid import Block, Table
+from tracker.roadmap.limits import MAX_PAGES, too_big
+
+Progress = Callable[[int, int], None]
+"""Called with (pages read, pages in all) after each page."""
+
+_LINE_TOLERANCE = 3.0
+_MARGIN = 0.08
+
+
+def read_pdf(path: Path, data: bytes, progress: Progress | None = None) -> list[Block]:
+    """The paragraphs and tables of the PDF in ``data``, in reading order."""
+    import pdfplumber
+    from pdfminer.pdfparser import PDFSyntaxError
+
+    try:
+        pdf = pdfplumber.open(io.BytesIO(data))
+        pages = pdf.pages
+    except (PDFSyntaxError, ValueError, KeyError, TypeError) as error:
+        raise InputError(f"cannot read the PDF file {path}: {error or 'damaged'}") from None
+    except Exception as error:  # pdfminer raises many kinds on a damaged file
+        raise InputError(f"cannot read the PDF file {path}: {error}") from None
+    if len(pages) > MAX_PAGES:
+        raise too_big(path, "pages", len(pages), MAX_PAGES)
+    builder = _Builder()
+    characters = 0
+    with pdf:
+        for number, page in enumerate(pages, start=1):
+            try:
+                characters += len(page.chars)
+                if page.chars:
+                    _read_page(builder, page, number)
+            except InputError:
+                raise
+            except Exception as error:  # pdfminer raises many kinds on a damaged page
+                raise InputError(f"cannot read page {number} of {path}: {error}") from None
+            finally:
+                page.close()
+            if progress is not None:
+                progress(number, len(pages))
+    if characters == 0:
+        raise InputError(
+            f"{path} is a PDF with no text layer (a scan): there is no text to read",
+            hint="text recognition (OCR) is not done here; import the plan's .docx or .xlsx, or "
+            "a PDF saved from Word",
+        )
+    return builder.finish()
+
+
+# --- one page ---------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Line:
+    top: float
+    bottom: float
+    words: list[dict[str, Any]]
+
+    @property
+    def text(self) -> str:
+        return " ".join(str(word["text"]) for word in self.words)
+
+
+@dataclass(slots=True)
+class _Builder:
+    """Collects blocks over the pages, joining a table that goes on over a page break."""
+
+    blocks: list[Block] = field(default_factory=list)
+    tables: int = 0
+    open_table: Table | None = None
+    edges: list[float] | None = None
+    """The columns' left edges of an unruled table still open at the end of the last page."""
+
+    def paragraph(self, text: str) -> None:
+        if text.strip():
+            self.blocks.append(text)
+            self.open_table = None
+            self.edges = None
+
+    def rows(self, rows: list[list[str]], page: int, *, ruled: bool) -> None:
+        rows = [row for row in rows if any(cell.strip() for cell in row)]
+        if not rows:
+            return
+        table = self.open_table
+        fresh = table is None or not table.rows or len(table.rows[0]) != len(rows[0])
+        if table is None or fresh or (not ruled and self.edges is None):
+            self.tables += 1
+            table = Table([], [], "row", f"table {self.tables}", [])
+            self.blocks.append(table)
+            self.open_table = table
+        assert table.pages is not None
+        for row in rows:
+            table.rows.append(row)
+            table.origins.append(len(table.rows))
+            table.pages.append(page)
+
+    def finish(self) -> list[Block]:
+        return self.blocks
+
+
+def _lines(words: list[dict[str, Any]]) -> list[_Line]:
+    lines: list[_Line] = []
+    for word in sorted(words, key=lambda w: (round(float(w["top"])), float(w["x0"]))):
+        top = float(word["top"])
+        if lines and abs(lines[-1].top - top) <= _LINE_TOLERANCE:
+            lines[-1].words.append(word)
+            lines[-1].bottom = max(lines[-1].bottom, float(word["bottom"]))
+        else:
+            lines.append(_Line(top, float(word["bottom"]), [word]))
+    for line in lines:
+        line.words.sort(key=lambda w: float(w["x0"]))
+    return lines
+
+
+def _is_page_number(line: _Line, height: float) -> bool:
+    in_margin = line.top < height * _MARGIN or line.bottom > height * (1 - _MARGIN)
+    text = line.text.strip().strip("-–— ")
+    return in_margin and (text.isdigit() or text.lower().startswith(("стр", "page")))
+
+
+def _read_page(builder: _Builder, page: Any, number: int) -> None:
+    height = float(page.height)
+    ruled = page.find_tables() if (page.lines or page.rects) else []
+    ruled = [table for table in ruled if len(table.rows) >= 2]
+    boxes = [table.bbox for table in ruled]
+    words = page.extract_words(x_tolerance=1.5, y_tolerance=2, keep_blank_chars=False)
+    outside = [word for word in words if not any(_inside(word, box) for box in boxes)]
+    lines = [line for line in _lines(outside) if not _is_page_number(line, height)]
+    if ruled:
+        items: list[tuple[float, Any]] = [(line.top, line) for line in lines]
+        items.extend((float(table.bbox[1]), table) for table in ruled)
+        for _, item in sorted(items, key=lambda pair: pair[0]):
+            if isinstance(item, _Line):
+                builder.paragraph(item.text)
+            else:
+                grid = [[cell or "" for cell in row] for row in item.extract(x_tolerance=1.5)]
+                builder.rows(grid, number, ruled=True)
+        return
+    _unruled(builder, lines, number)
+
+
+def _inside(word: dict[str, Any], box: tuple[float, float, float, float]) -> bool:
+    x0, top, x1, bottom = box
+    middle_x = (float(word["x0"]) + float(word["x1"])) / 2
+    middle_y = (float(word["top"]) + float(word["bottom"])) / 2
+    return x0 <= middle_x <= x1 and top <= middle_y <= bottom
+
+
+# --- tables without rules ---------------------------------------------------------------------
+
+
+def _cells_by_gaps(line: _Line) -> list[tuple[float, str]]:
+    """The line cut where the gap between words is wider than a few spaces: (left edge, text)."""
+    cells: list[tuple[float, list[str]]] = []
+    previous_end: float | None = None
+    for word in line.words:
+        size = float(word["bottom"]) - float(word["top"])
+        if previous_end is None or float(word["x0"]) - previous_end > size * 1.2:
+            cells.append((float(word["x0"]), [str(word["text"])]))
+        else:
+            cells[-1][1].append(str(word["text"]))
+        previous_end = float(word["x1"])
+    return [(left, " ".join(words)) for left, words in cells]
+
+
+def _header_edges(lines: list[_Line], start: int) -> tuple[list[float], int] | None:
+    """The columns' left edges if a header starts at ``lines[start]`` (over up to 3 lines)."""
+    cells: list[tuple[float, str]] = []
+    for span in range(1, 4):
+        if start + span > len(lines):
+            return None
+        cells = _merge_cells(cells, _cells_by_gaps(lines[start + span - 1]))
+        if any(is_row_number(text) for _, text in cells):
+            return None
+        if read_header([text for _, text in cells]) is not None:
+            return [left for left, _ in cells], span
+    return None
+
+
+def _merge_cells(
+    above: list[tuple[float, str]], below: list[tuple[float, str]]
+) -> list[tuple[float, str]]:
+    """Header cells of two lines joined by column: a cell below joins the nearest one above."""
+    if not above:
+        return below
+    out = [(left, [text]) for left, text in above]
+    for left, text in below:
+        nearest = min(range(len(out)), key=lambda index: abs(out[index][0] - left))
+        if abs(out[nearest][0] - left) < 40:
+            out[nearest][1].append(text)
+        else:
+            out.append((left, [text]))
+    out.sort(key=lambda cell: cell[0])
+    return [(left, " ".join(texts)) for left, texts in out]
+
+
+def _cut(line: _Line, edges: list[float]) -> list[str]:
+    cells: list[list[str]] = [[] for _ in edges]
+    for word in line.words:
+        x0 = float(word["x0"])
+        index = 0
+        for position, edge in enumerate(edges):
+            if x0 >= edge - 4:
+                index = position
+        cells[index].append(str(word["text"]))
+    return [" ".join(words) for words in cells]
+
+
+def _unruled(builder: _Builder, lines: list[_Line], page: int) -> None:
+    index = 0
+    edges = builder.edges
+    while index < len(lines):
+        found = _header_edges(lines, index)
+        if found is not None:
+            edges, span = found
+            header = lines[index : index + span]
+            cells = ["" for _ in edges]
+            for line in header:
+                for position, text in enumerate(_cut(line, edges)):
+                    cells[position] = f"{cells[position]} {text}".strip()
+            builder.edges = edges
+            builder.rows([cells], page, ruled=False)
+            index += span
+            continue
+        if edges is None:
+            builder.paragraph(lines[index].text)
+        else:
+            builder.rows([_cut(lines[index], edges)], page, ruled=False)
+        index += 1
