@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from datetime import UTC, date, datetime
 from functools import wraps
 from typing import Any, ParamSpec, TypeVar
 
@@ -103,7 +104,33 @@ class IsoDate(click.ParamType):  # type: ignore[type-arg]
         try:
             return date.fromisoformat(str(value).strip())
         except ValueError:
-            self.fail(f"{value!r} is not a date YYYY-MM-DD", param, ctx)
+            pass
+        day = russian_day(str(value))
+        if day is None:
+            self.fail(
+                f"{value!r} is not a date YYYY-MM-DD (15.03.2024 and «15 марта 2024» work too)",
+                param,
+                ctx,
+            )
+        return day
+
+
+def russian_day(text: str) -> date | None:
+    """One calendar day written the Russian way («15.03.2024», «15 марта 2024 г.»), read by
+    the deadline-phrase language; None when the text is not exactly one day."""
+    from tracker.terms.expand import expand
+
+    text = text.strip()
+    if not text or not text[0].isdigit():
+        return None
+    try:
+        result = expand(text, Period(date(1900, 1, 1), date(2199, 12, 31)))
+    except TrackerError:
+        return None
+    windows = result.windows
+    if result.kind != "once" or len(windows) != 1 or windows[0].start != windows[0].due:
+        return None
+    return windows[0].due
 
 
 class IsoDateTime(click.ParamType):  # type: ignore[type-arg]
@@ -133,9 +160,8 @@ class IsoDateTime(click.ParamType):  # type: ignore[type-arg]
         return moment
 
 
-def aware(moment: Any) -> Any:
+def aware(moment: datetime) -> datetime:
     """``moment`` in UTC; a naive one is read in ``[policy] timezone``."""
-    from datetime import UTC
     from zoneinfo import ZoneInfo
 
     if moment.tzinfo is None:

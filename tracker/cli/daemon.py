@@ -6,6 +6,7 @@ light (a test checks which modules it imports).
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import click
@@ -35,7 +36,7 @@ def _steps(engine: Any) -> Any:
     "--no-sync", "no_sync", is_flag=True, help="With --once: do not sync the schedules folder."
 )
 @reports_errors
-def run_command(once: bool, now: Any, no_sync: bool) -> None:
+def run_command(once: bool, now: datetime | None, no_sync: bool) -> None:
     """Run the daemon: sync the schedules, plan due notifications into the outbox and send
     them, on a timer, until SIGTERM or SIGINT (SIGHUP re-syncs the schedules). With --once,
     run one cycle, print what was sent to whom, and exit."""
@@ -62,7 +63,7 @@ def run_command(once: bool, now: Any, no_sync: bool) -> None:
         engine.dispose()
 
 
-def _run_once(engine: Any, now: Any, *, sync: bool) -> None:
+def _run_once(engine: Any, now: datetime, *, sync: bool) -> None:
     from tracker.daemon.once import run_once
     from tracker.daemon.present import cycle_lines
 
@@ -98,7 +99,7 @@ def _run_daemon(engine: Any, start: Any) -> None:
     help="Judge as if it were this moment (ISO-DATETIME), e.g. after `tracker run --once --now`.",
 )
 @reports_errors
-def health_command(now: Any) -> None:
+def health_command(now: datetime | None) -> None:
     """Exit 0 with one OK line when the daemon ticks and the outbox drains; exit 1 with the
     reason when it has not ticked for [daemon] stale_after seconds, more than [daemon]
     max_pending messages wait, or a message failed in the last day."""

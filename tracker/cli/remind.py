@@ -5,7 +5,7 @@ Heavy libraries are imported inside the command (see tests/test_cli_parse.py).
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import datetime
 
 import click
 
@@ -27,7 +27,7 @@ from tracker.cli.common import IsoDateTime, app, aware, cli, reports_errors
     help="Show what would be queued and sent; change nothing, send nothing.",
 )
 @reports_errors
-def remind_command(now: Any, dry_run: bool) -> None:
+def remind_command(now: datetime | None, dry_run: bool) -> None:
     """Run one pass: queue the reminders, overdue notices, escalations and digests due now,
     then send what the outbox holds for now, and say what went to whom."""
     from tracker.notify.remind import plan_pass

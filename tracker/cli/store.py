@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterable
+from datetime import date
 from typing import Any
 
 import click
@@ -101,10 +102,10 @@ def status_command(
     roadmap: str | None,
     executor: str | None,
     state: str,
-    before: Any,
-    after: Any,
+    before: date | None,
+    after: date | None,
     fmt: str,
-    today: Any,
+    today: date | None,
     limit: int | None,
 ) -> None:
     """What is overdue, due soon, open, done or needs dates, as a table, JSON or CSV."""
@@ -133,7 +134,7 @@ def status_command(
 
 
 def _status_change(
-    to: str, ref: str, due: Any, by: str | None, comment: str | None, on: Any
+    to: str, ref: str, due: date | None, by: str | None, comment: str | None, on: date | None
 ) -> None:
     from tracker.store.changes import change_status
     from tracker.store.models import Status
@@ -175,7 +176,9 @@ _COMMENT = click.option("--comment", "comment", metavar="TEXT", help="Why, or wh
     help="Completed on DATE (default: today in the roadmap's time zone).",
 )
 @reports_errors
-def done_command(ref: str, due: Any, by: str | None, comment: str | None, on: Any) -> None:
+def done_command(
+    ref: str, due: date | None, by: str | None, comment: str | None, on: date | None
+) -> None:
     """Mark an occurrence of ROADMAP:NUMBER done; the completion date shows lateness."""
     _status_change("done", ref, due, by, comment, on)
 
@@ -186,7 +189,7 @@ def done_command(ref: str, due: Any, by: str | None, comment: str | None, on: An
 @_BY
 @_COMMENT
 @reports_errors
-def start_command(ref: str, due: Any, by: str | None, comment: str | None) -> None:
+def start_command(ref: str, due: date | None, by: str | None, comment: str | None) -> None:
     """Mark an occurrence of ROADMAP:NUMBER in progress."""
     _status_change("in_progress", ref, due, by, comment, None)
 
@@ -197,7 +200,7 @@ def start_command(ref: str, due: Any, by: str | None, comment: str | None) -> No
 @_BY
 @_COMMENT
 @reports_errors
-def cancel_command(ref: str, due: Any, by: str | None, comment: str | None) -> None:
+def cancel_command(ref: str, due: date | None, by: str | None, comment: str | None) -> None:
     """Cancel an occurrence of ROADMAP:NUMBER (it will not be reminded of)."""
     _status_change("cancelled", ref, due, by, comment, None)
 
@@ -209,7 +212,7 @@ def cancel_command(ref: str, due: Any, by: str | None, comment: str | None) -> N
 @click.option("--reason", "reason", metavar="TEXT", required=True, help="Why it moved.")
 @click.option("--by", "by", metavar="NAME", help="Who approved it (default: your login).")
 @reports_errors
-def extend_command(ref: str, due: Any, to: Any, reason: str, by: str | None) -> None:
+def extend_command(ref: str, due: date | None, to: date, reason: str, by: str | None) -> None:
     """Перенос срока: move the due date of an occurrence of ROADMAP:NUMBER, with a reason."""
     from tracker.store.changes import extend
     from tracker.store.present import describe_change
@@ -234,7 +237,7 @@ def extend_command(ref: str, due: Any, to: Any, reason: str, by: str | None) -> 
     "--format", "fmt", type=click.Choice(("table", "json")), default="table", show_default=True
 )
 @reports_errors
-def history_command(ref: str, due: Any, fmt: str) -> None:
+def history_command(ref: str, due: date | None, fmt: str) -> None:
     """Who changed what and when for ROADMAP:NUMBER (or one occurrence with --due)."""
     from tracker.store.changes import history
     from tracker.store.present import history_json, history_table

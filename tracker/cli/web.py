@@ -7,6 +7,7 @@ light (a test checks which modules it imports).
 from __future__ import annotations
 
 import sys
+from datetime import date
 from typing import Any
 
 import click
@@ -182,7 +183,7 @@ def feed_url_command(executor: str, renew: bool) -> None:
     "--due", "due", type=IsoDate(), help="Which occurrence (its due date); default: earliest open."
 )
 @reports_errors
-def link_command(ref: str, recipient: str, due: Any) -> None:
+def link_command(ref: str, recipient: str, due: date | None) -> None:
     """Print a signed item link for ROADMAP:NUMBER, as the reminders send it, for EXECUTOR."""
     from tracker.store.changes import _pick, resolve
     from tracker.web.signing import item_link, signing_secret
