@@ -24,10 +24,10 @@ from dataclasses import dataclass, fields
 from datetime import time
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from tracker.calendar import Shift
 from tracker.errors import ConfigError
+from tracker.timezones import is_zone
 
 ENV_PREFIX = "TRACKER_"
 DEFAULT_FILE = "config.toml"
@@ -251,10 +251,8 @@ def _clock(value: object) -> time:
 
 def _timezone(value: object) -> str:
     text = _text(value).strip()
-    try:
-        ZoneInfo(text)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError("an IANA time zone, e.g. Europe/Moscow") from None
+    if not is_zone(text):
+        raise ValueError("an IANA time zone, e.g. Europe/Moscow")
     return text
 
 

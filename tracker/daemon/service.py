@@ -28,7 +28,7 @@ import signal
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from apscheduler.events import EVENT_JOB_MAX_INSTANCES, EVENT_JOB_MISSED, JobExecutionEvent
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -44,6 +44,7 @@ from tracker.daemon.steps import Steps
 from tracker.daemon.watch import watch_schedules
 from tracker.errors import TrackerError
 from tracker.store.tables import EXECUTOR
+from tracker.timezones import is_zone
 
 #: A cron run of a digest later than this is dropped; the plan tick covers it anyway.
 DIGEST_GRACE = 6 * 3600
@@ -55,13 +56,7 @@ _WARNING = 30
 
 def _zone(name: str | None, default: str) -> str:
     """``name`` if it is a known time zone, else ``default``."""
-    if not name:
-        return default
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return default
-    return name
+    return name if name and is_zone(name) else default
 
 
 class Daemon:

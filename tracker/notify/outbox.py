@@ -33,9 +33,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Protocol
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
     Connection,
@@ -54,6 +53,7 @@ from tracker.errors import InputError
 from tracker.store.db import unreachable
 from tracker.store.models import OutboxState
 from tracker.store.tables import NOTIFICATION, OUTBOX
+from tracker.timezones import zone_or
 
 if TYPE_CHECKING:
     from tracker.config import Settings
@@ -233,15 +233,7 @@ class SendPolicy:
         )
 
     def zone(self, name: str | None) -> ZoneInfo:
-        return _zone(name or "") or _zone(self.timezone) or ZoneInfo("UTC")
-
-
-@lru_cache(maxsize=256)
-def _zone(name: str) -> ZoneInfo | None:
-    try:
-        return ZoneInfo(name) if name else None
-    except (ZoneInfoNotFoundError, ValueError):
-        return None
+        return zone_or(name, self.timezone)
 
 
 def backoff(attempts: int, first: timedelta, longest: timedelta) -> timedelta:

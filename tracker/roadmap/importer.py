@@ -8,7 +8,6 @@ language. A row whose deadline cannot be read is kept, with kind ``error`` and t
 from __future__ import annotations
 
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from tracker.errors import InputError, UsageError
 from tracker.roadmap.detect import find_plan
@@ -18,6 +17,7 @@ from tracker.roadmap.responsible import Executors, split_executors
 from tracker.roadmap.slug import slug_from_name
 from tracker.roadmap.tables import read_document
 from tracker.terms import Expansion, Kind, Period, expand
+from tracker.timezones import is_zone
 
 DEFAULT_TIMEZONE = "Europe/Moscow"
 PERIOD_HINT = "pass it with --period START:END, e.g. --period 2022-01-01:2024-12-31"
@@ -25,12 +25,10 @@ PERIOD_HINT = "pass it with --period START:END, e.g. --period 2022-01-01:2024-12
 
 def check_timezone(name: str) -> str:
     """``name`` if it is an IANA time zone («Asia/Krasnoyarsk»), else a UsageError."""
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    if not is_zone(name):
         raise UsageError(
             f"unknown time zone {name!r}", hint="use an IANA name such as Europe/Moscow"
-        ) from None
+        )
     return name
 
 

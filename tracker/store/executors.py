@@ -25,9 +25,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from tracker.errors import InputError
+from tracker.timezones import is_zone
 
 KINDS = ("person", "organisation")
 _KEYS = {
@@ -98,11 +98,8 @@ def _entry(raw: object) -> ExecutorEntry:
         if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email):
             raise ValueError(f"bad e-mail address {email!r}")
     timezone = raw.get("timezone")
-    if timezone is not None:
-        try:
-            ZoneInfo(str(timezone))
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown time zone {timezone!r}") from None
+    if timezone is not None and not is_zone(str(timezone)):
+        raise ValueError(f"unknown time zone {timezone!r}")
     return ExecutorEntry(
         name=name.strip(),
         kind=kind,
