@@ -15,7 +15,7 @@ from tracker.calendar import WorkCalendar, russian_calendar
 from tracker.errors import PhraseError
 from tracker.terms import grammar as g
 from tracker.terms import nodes as n
-from tracker.terms.lexer import Token, tokenize
+from tracker.terms.lexer import FOREIGN, Token, near_miss, tokenize
 from tracker.terms.model import Expansion, Kind, Period, Window
 from tracker.terms.rule import describe_fixed, describe_rule
 
@@ -56,6 +56,16 @@ class _Reader:
     period: Period
     calendar: WorkCalendar
     warnings: list[str] = field(default_factory=list)
+    clocks: int = 0
+
+    def no_deadline(self, dropped: list[str]) -> PhraseError:
+        """The error for a cell with no deadline left: say what it held instead."""
+        if self.clocks and not dropped:
+            return PhraseError("указано только время, без даты: срок не найден")
+        if dropped:
+            text = ", ".join(f"«{_clip(d)}»" for d in dropped)
+            return PhraseError(f"срок не найден в тексте; не понято: {text}", part=dropped[0])
+        return PhraseError("срок не найден в тексте")
 
     def read(self) -> Expansion:
         text = self.text.strip()
@@ -64,6 +74,7 @@ class _Reader:
         if len(text) > MAX_TEXT:
             raise PhraseError(f"слишком длинная фраза ({len(text)} знаков): это не срок")
         lexed = tokenize(text)
+        self.clocks = lexed.clocks
         self.warnings.extend(lexed.warnings)
         parts, grammar_warnings = g.parse(lexed.tokens)
         self.warnings.extend(grammar_warnings)
@@ -86,7 +97,6 @@ class _Reader:
         ongoing = "ongoing" in markers
         if ongoing:
             markers.add("continuous")
-        unknown = [p.token for p in parts if isinstance(p, g.Unknown)]
         schedulable = [p for p in parts if not isinstance(p, g.Marker | g.Sep | g.Unknown)]
         is_rule = any(
             isinstance(
@@ -97,21 +107,20 @@ class _Reader:
             or (isinstance(p, g.Until) and isinstance(p.target, g.DayOf) and p.target.per)
             for p in parts
         )
-        if not schedulable or (not is_rule and "event" in markers):
-            if "event" in markers or "unscheduled" in markers:
-                why = next(
-                    p.text for p in parts if isinstance(p, g.Marker) and p.name != "continuous"
-                )
-                return self.result(Kind.UNSCHEDULED, [], f"без даты: {why.lower()}")
-            if "continuous" in markers and not unknown:
-                return self.result(
-                    Kind.CONTINUOUS,
-                    [Window(start=self.period.start, due=self.period.end)],
-                    "постоянно, в течение всего периода",
-                )
-        self.check_unknown(unknown)
+        if (not schedulable or (not is_rule and "event" in markers)) and (
+            "event" in markers or "unscheduled" in markers
+        ):
+            why = next(p.text for p in parts if isinstance(p, g.Marker) and p.name != "continuous")
+            return self.result(Kind.UNSCHEDULED, [], f"без даты: {why.lower()}")
+        dropped = self.account(parts)
+        if not schedulable and "continuous" in markers:
+            return self.result(
+                Kind.CONTINUOUS,
+                [Window(start=self.period.start, due=self.period.end)],
+                "постоянно, в течение всего периода",
+            )
         if not schedulable:
-            raise PhraseError("срок не найден в тексте")
+            raise self.no_deadline(dropped)
         if "event" in markers:
             event = next(p.text for p in parts if isinstance(p, g.Marker) and p.name == "event")
             self.warnings.append(
@@ -133,15 +142,51 @@ class _Reader:
             return self.continuous([g.During(t.node) for t in times])
         return self.fixed(parts)
 
-    def check_unknown(self, unknown: list[Token]) -> None:
-        outside = [t for t in unknown if t.paren == 0]
-        inside = [t for t in unknown if t.paren > 0]
-        if outside:
-            words = " ".join(t.text for t in outside[:4])
-            raise PhraseError(f"не понято: «{words}»", part=words)
+    def account(self, parts: list[g.Constituent]) -> list[str]:
+        """Rule 17: text around the deadline is dropped and named in a warning; a word the
+        grammar knows but could not place, or a near miss of a date word, is an error.
+        Returns the runs of dropped text."""
+        runs: list[list[Token]] = []
+        inside: list[Token] = []
+        previous_unknown = False
+        for part in parts:
+            if not isinstance(part, g.Unknown):
+                previous_unknown = False
+                continue
+            token = part.token
+            if token.paren > 0:
+                inside.append(token)
+                continue
+            if token.kind not in FOREIGN:
+                words = " ".join(
+                    t.token.text
+                    for t in parts
+                    if isinstance(t, g.Unknown)
+                    and t.token.paren == 0
+                    and t.token.kind not in FOREIGN
+                )
+                raise PhraseError(f"не понято: «{_clip(words)}»", part=words)
+            near = near_miss(token)
+            if near is not None:
+                raise PhraseError(
+                    f"не понято: «{token.text}» (похоже на «{near}», но это не оно)",
+                    part=token.text,
+                )
+            if previous_unknown:
+                runs[-1].append(token)
+            else:
+                runs.append([token])
+            previous_unknown = True
+        dropped = [" ".join(t.text for t in run) for run in runs]
+        if dropped:
+            self.warnings.append(
+                "пропущен текст, не относящийся к сроку: "
+                + ", ".join(f"«{_clip(d)}»" for d in dropped)
+            )
         if inside:
             words = " ".join(t.text for t in inside)
-            self.warnings.append(f"пояснение в скобках пропущено: «{words}»")
+            self.warnings.append(f"пояснение в скобках пропущено: «{_clip(words)}»")
+        return dropped
 
     def continuous(self, durings: list[g.During]) -> Expansion:
         windows = []
@@ -284,6 +329,10 @@ class _Reader:
 
 
 _Item = n.Node | g.Until | g.From | g.BeforeEnd
+
+
+def _clip(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _items(parts: list[g.Constituent]) -> list[list[_Item]]:

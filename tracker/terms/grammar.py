@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from tracker.terms import nodes as n
-from tracker.terms.lexer import DATE, MARKER, NUM, PUNCT, Token
+from tracker.terms.lexer import DATE, FOREIGN, JUNK, MARKER, NUM, PUNCT, WORD, Token
 
 PLURAL_YEAR_WORDS = frozenset({"годы", "годов", "годах", "годам", "гг", "лет"})
 UNIT_OF_COUNT = {1: "year", 2: "half", 4: "quarter", 12: "month", 52: "week"}
@@ -167,6 +167,13 @@ def _borrow_month(first: n.Node, last: n.Node) -> n.Node:
     if isinstance(first, n.Day) and first.month is None and isinstance(last, n.Day) and last.month:
         return n.with_month(first, last.month)
     return first
+
+
+_PREPOSITIONS = frozenset({"in", "by", "from", "to", "until", "over", "and"})
+
+
+def _junk(token: Token) -> Token:
+    return Token(JUNK, token.text, token.text, paren=token.paren)
 
 
 _Found = tuple[Constituent | list[Constituent] | None, int] | None
@@ -529,7 +536,40 @@ class Parser:
 
     # ---- clause strategies ----------------------------------------------------------------
 
+    def foreign(self, i: int) -> bool:
+        t = self.at(i)
+        return t is not None and t.kind in FOREIGN
+
+    def mark_foreign(self) -> None:
+        """Numbers and prepositions that belong to the text around a deadline («кабинет 12»,
+        «Учителя 5-х классов», «приказ № 3 от 01.03.2022», «к 80-летию») become junk, so they
+        are dropped with that text and never read as days or years."""
+        toks = self.toks
+        for i in range(len(toks)):
+            t = toks[i]
+            if t.kind == WORD and t.value == "от" and self.foreign(i - 1):
+                found = self.te_span(i + 1)
+                if found is not None:
+                    for k in range(i + 1, found[1]):
+                        toks[k] = _junk(toks[k])
+                continue
+            if t.kind != NUM:
+                continue
+            before = self.foreign(i - 1) or (self.punct(i - 1, ".") and self.foreign(i - 2))
+            if not (before or self.foreign(i + 1)):
+                continue
+            found = self.te_span(i)
+            if found is not None and not (isinstance(found[0], n.Day) and found[0].month is None):
+                continue
+            toks[i] = _junk(t)
+        # «к 80-летию», «в СОШ», «по адресу»: a preposition of the dropped text goes with it.
+        for i in range(len(toks) - 2, -1, -1):
+            t = toks[i]
+            if t.kind == "keyword" and t.value in _PREPOSITIONS and self.foreign(i + 1):
+                toks[i] = _junk(t)
+
     def parse(self) -> list[Constituent]:
+        self.mark_foreign()
         out: list[Constituent] = []
         i = 0
         dispatch = _dispatch()
@@ -558,7 +598,7 @@ class Parser:
             if t.value == "-":
                 return Sep("-"), i + 1
             return None, i + 1
-        if t.kind in ("abbr", "topic"):
+        if t.kind == "topic":
             return None, i + 1
         if t.is_kw("and"):
             return Sep("and"), i + 1
@@ -850,7 +890,7 @@ class Parser:
 # order inside each tuple is the order of Parser.CLAUSES.
 _STARTS: dict[str, tuple[str, ...]] = {
     "c_quarters": ("roman", "ordinal", NUM),
-    "c_punct": (PUNCT, "abbr", "topic", "keyword:and", "keyword:or", "keyword:onward"),
+    "c_punct": (PUNCT, "topic", "keyword:and", "keyword:or", "keyword:onward"),
     "c_marker": (MARKER,),
     "c_freq": ("freq", NUM, "cardinal", "keyword:times"),
     "c_weekday": ("keyword:to", "keyword:each", "ordinal", "weekday"),

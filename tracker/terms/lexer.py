@@ -29,6 +29,8 @@ _DASHES = str.maketrans(
 _RAW = re.compile(
     r"""
     (?P<iso>\d{4}-\d{2}-\d{2})(?!\d)
+    | (?P<numero>№\s*(?:[0-9a-zа-я]+(?:[-/][0-9a-zа-я]+)*)?)
+    | (?P<hm>(?<![\d.:])(?P<h>[01]?\d|2[0-3])\s?(?P<sep>[:-])\s?(?P<mm>[0-5]\d)(?![\d:]))
     | (?P<clock>\d{1,2}:\d{2})(?!\d)
     | (?P<date>(?P<d>\d{1,2})\s?\.\s?(?P<m>\d{1,2})
         (?:\s?\.\s?(?P<y>\d{4}|\d{2})(?![\d.]\d))?)\.?(?!\d)
@@ -38,6 +40,13 @@ _RAW = re.compile(
     """,
     re.VERBOSE,
 )
+# What follows «15-30»: a month or «числа» makes it a span of days, not a clock time.
+_AFTER_HM = re.compile(r"\s*(?:(?P<digit>[.\d])|(?P<word>[а-яa-z]+))")
+# Case endings of cardinal numbers glued by a hyphen: «5-х классов», «3-ти дней».
+CASE_ENDINGS = frozenset({"х", "ти", "ми", "и", "ух", "ех", "мя", "ое", "ого"})
+# Tokens that are not part of any deadline: dropped, named in a warning.
+JUNK = "junk"
+FOREIGN = frozenset({"word", JUNK, "abbr"})
 
 
 class Token(NamedTuple):
@@ -146,68 +155,204 @@ def _match_phrase(words: list[str], start: int, pattern: tuple[str, ...]) -> boo
 class Lexed:
     tokens: list[Token]
     warnings: list[str]
+    clocks: int = 0  # clock times dropped («10-00», «14:45», «в 10 ч. 30 мин.»)
 
 
 def _is_clock(hours: int, minutes: int) -> bool:
     return hours <= 23 and (minutes == 0 or minutes > 12)
 
 
+# A raw token with its place in the text: (token, start, end).
+_Raw = tuple[Token, int, int]
+
+
 def tokenize(text: str) -> Lexed:
-    """Normalise ``text`` and cut it into tokens; drop clock times and noise words."""
+    """Normalise ``text`` and cut it into tokens; drop clock times and noise words.
+
+    Text that cannot belong to a deadline (other scripts, «№12а», numbers glued to words such
+    as «80-летию») becomes :data:`JUNK` tokens, which the reader drops with a warning.
+    """
     lex = lexicon()
     source = text.translate(_DASHES)
     lowered = source.lower()
-    raw: list[Token] = []
-    warnings: list[str] = []
+    raw: list[_Raw] = []
     depth = 0
+    last = 0
     for match in _RAW.finditer(lowered):
+        start, end = match.start(), match.end()
+        gap = lowered[last:start]
+        if gap.strip():
+            raw.append(
+                (Token(JUNK, gap.strip(), source[last:start].strip(), paren=depth), last, start)
+            )
+        last = end
         group = match.lastgroup
-        surface = source[match.start() : match.end()]
-        if group == "iso":
-            y, m, d = (int(x) for x in match.group("iso").split("-"))
-            raw.append(Token(DATE, (d, m, y), surface, paren=depth))
-        elif group == "clock":
-            raw.append(Token("clock", None, surface, paren=depth))
-        elif group == "date":
-            d, m = int(match.group("d")), int(match.group("m"))
-            y_text = match.group("y")
-            if y_text is None and _is_clock(d, m):
-                raw.append(Token("clock", None, surface, paren=depth))
+        surface = source[start:end]
+        if group == "hm":
+            if _hm_is_clock(match, lowered, lex):
+                raw.append((Token("clock", None, surface, paren=depth), start, end))
                 continue
-            year: int | None = None
-            if y_text is not None:
-                year = int(y_text)
-                if len(y_text) == 2:
-                    year += 2000 if year < 70 else 1900
-            raw.append(Token(DATE, (d, m, year), surface, paren=depth))
-        elif group == "num":
-            digits = match.group("n")
-            raw.append(
-                Token(
-                    NUM,
-                    int(digits),
-                    surface,
-                    digits=len(digits),
-                    ordinal=match.group("suf") is not None,
-                    paren=depth,
-                )
-            )
-        elif group == "word":
-            raw.append(
-                Token(WORD, match.group("word"), surface, upper=surface.isupper(), paren=depth)
-            )
-        else:
+            h, mm = match.group("h"), match.group("mm")
+            raw.append((Token(NUM, int(h), h, digits=len(h), paren=depth), start, start + len(h)))
+            raw.append((Token(PUNCT, "-", "-", paren=depth), match.start("sep"), match.end("sep")))
+            raw.append((Token(NUM, int(mm), mm, digits=2, paren=depth), end - 2, end))
+            continue
+        raw.append((_raw_token(match, group, surface, depth), start, end))
+        if group == "punct":
             char = match.group("punct")
             if char == "(":
                 depth += 1
             elif char == ")":
                 depth = max(0, depth - 1)
-            raw.append(Token(PUNCT, char, surface, paren=depth))
-    tokens = _words_and_markers(raw, lex, warnings)
-    return Lexed(_drop_clocks(tokens), warnings)
+            raw[-1] = (raw[-1][0]._replace(paren=depth), start, end)
+    tail = lowered[last:]
+    if tail.strip():
+        raw.append((Token(JUNK, tail.strip(), source[last:].strip(), paren=depth), last, len(text)))
+    warnings: list[str] = []
+    tokens = _words_and_markers(_glue(raw, lex), lex, warnings)
+    kept, clocks = _drop_clocks(tokens)
+    return Lexed(kept, warnings, clocks)
+
+
+def _raw_token(match: re.Match[str], group: str | None, surface: str, depth: int) -> Token:
+    if group == "iso":
+        y, m, d = (int(x) for x in match.group("iso").split("-"))
+        return Token(DATE, (d, m, y), surface, paren=depth)
+    if group == "clock":
+        return Token("clock", None, surface, paren=depth)
+    if group == "numero":
+        return Token(JUNK, surface, surface, paren=depth)
+    if group == "date":
+        d, m = int(match.group("d")), int(match.group("m"))
+        y_text = match.group("y")
+        if y_text is None and _is_clock(d, m):
+            return Token("clock", None, surface, paren=depth)
+        year: int | None = None
+        if y_text is not None:
+            year = int(y_text)
+            if len(y_text) == 2:
+                year += 2000 if year < 70 else 1900
+        return Token(DATE, (d, m, year), surface, paren=depth)
+    if group == "num":
+        digits = match.group("n")
+        return Token(
+            NUM,
+            int(digits),
+            surface,
+            digits=len(digits),
+            ordinal=match.group("suf") is not None,
+            paren=depth,
+        )
+    if group == "word":
+        return Token(WORD, match.group("word"), surface, upper=surface.isupper(), paren=depth)
+    return Token(PUNCT, match.group("punct"), surface, paren=depth)
+
+
+def _hm_is_clock(match: re.Match[str], lowered: str, lex: Lexicon) -> bool:
+    """«10-00», «14:45», «15-30» are times; «15-30 марта», «09-10.2022» are not."""
+    if match.group("sep") == ":" or match.group("mm") == "00":
+        return True
+    after = _AFTER_HM.match(lowered, match.end())
+    if after is None:
+        return True
+    if after.group("digit"):
+        return False
+    known = lex.words.get(after.group("word"))
+    return known is None or known[0] not in ("month", "unit")
+
+
+def _known(word: str, lex: Lexicon) -> bool:
+    return word in lex.words or word in lex.by_first
+
+
+def _glue(raw: list[_Raw], lex: Lexicon) -> list[Token]:
+    """Repair what copying from PDF and Word does to words, and mark numbers that belong to
+    ordinary words («№12а», «80-летию», «СОШ2») as junk, so they are never read as dates."""
+    out: list[_Raw] = []
+    i = 0
+    while i < len(raw):
+        token, start, end = raw[i]
+        nxt = raw[i + 1] if i + 1 < len(raw) else None
+        nxt2 = raw[i + 2] if i + 2 < len(raw) else None
+        # «учрежде- ния», «ежеквар- тально»: a word broken at the end of a line.
+        if (
+            token.kind == WORD
+            and nxt is not None
+            and nxt2 is not None
+            and nxt[0].is_punct("-")
+            and nxt[1] == end
+            and nxt2[0].kind == WORD
+            and nxt2[1] > nxt[2]
+        ):
+            joined = token.value + nxt2[0].value
+            first_known = _known(token.value, lex)
+            second_known = _known(nxt2[0].value, lex)
+            if joined in lex.words or not (first_known or second_known):
+                text = token.text + nxt2[0].text
+                out.append(
+                    (
+                        Token(WORD, joined, text, upper=text.isupper(), paren=token.paren),
+                        start,
+                        nxt2[2],
+                    )
+                )
+                i += 3
+                continue
+        if token.kind == NUM and not token.ordinal and nxt is not None:
+            # «5-х», «3-ти»: a case ending of a count, not a word.
+            word, stop = None, i + 1
+            if nxt[0].kind == WORD and nxt[1] == end:
+                word, stop = nxt, i + 2
+            elif (
+                nxt[0].is_punct("-")
+                and nxt[1] == end
+                and nxt2 is not None
+                and nxt2[0].kind == WORD
+                and nxt2[1] == nxt[2]
+            ):
+                word, stop = nxt2, i + 3
+            if word is not None:
+                value = word[0].value
+                if value in CASE_ENDINGS:
+                    out.append((token, start, word[2]))
+                    i = stop
+                    continue
+                category = lex.words.get(value, ("", None))[0]
+                if category in ("", "keyword", "topic"):
+                    # «12а», «80-летию», «5-классник»: part of a name, not a date.
+                    text = "".join(t.text for t, _, _ in raw[i:stop])
+                    out.append((Token(JUNK, text, text, paren=token.paren), start, word[2]))
+                    i = stop
+                    continue
+        if (
+            token.kind == WORD
+            and nxt is not None
+            and nxt[0].kind == NUM
+            and nxt[1] == end
+            and not _known(token.value, lex)
+            and _fuzzy(token.value, lex) is None
+        ):
+            # «СОШ2», «гимназия1»: a number glued to a name.
+            text = token.text + nxt[0].text
+            out.append((Token(JUNK, text, text, paren=token.paren), start, nxt[2]))
+            i += 2
+            continue
+        out.append((token, start, end))
+        i += 1
+    return [t for t, _, _ in out]
 
 
 def _words_and_markers(raw: list[Token], lex: Lexicon, warnings: list[str]) -> list[Token]:
+    split: list[Token] = []
+    for token in raw:
+        parts = _split_glued(token.value, lex) if token.kind == WORD else None
+        if parts is None:
+            split.append(token)
+            continue
+        warnings.append(f"разделены слитно написанные слова: «{token.text}»")
+        for part in parts:
+            split.append(Token(WORD, part, part, paren=token.paren))
+    raw = split
     words = [t.value if t.kind == WORD else "\x00" for t in raw]
     out: list[Token] = []
     i = 0
@@ -251,9 +396,22 @@ def _word(token: Token, lex: Lexicon, warnings: list[str]) -> Token:
     return Token(category, value, token.text, upper=token.upper, paren=token.paren)
 
 
-def _drop_clocks(tokens: list[Token]) -> list[Token]:
-    """Drop clock times («10.00 ч.», «14.00 - 15.00», «в 18 часов») and their unit words."""
+def _split_glued(word: str, lex: Lexicon) -> tuple[str, str] | None:
+    """«третийквартал» → («третий», «квартал»): two lexicon words that lost their space."""
+    if len(word) < 6 or word in lex.words:
+        return None
+    for cut in range(2, len(word) - 1):
+        head, tail = word[:cut], word[cut:]
+        if head in lex.words and tail in lex.words and max(len(head), len(tail)) >= 4:
+            return head, tail
+    return None
+
+
+def _drop_clocks(tokens: list[Token]) -> tuple[list[Token], int]:
+    """Drop clock times («10.00 ч.», «14.00 - 15.00», «в 18 часов», «в 10 ч. 30 мин.») and
+    their unit words; return the tokens left and how many times were dropped."""
     out: list[Token] = []
+    clocks = 0
     i = 0
     while i < len(tokens):
         token = tokens[i]
@@ -261,13 +419,28 @@ def _drop_clocks(tokens: list[Token]) -> list[Token]:
         if token.kind == "clock" or (
             token.kind == NUM and token.value <= 23 and hour_words and _is_hour_word(tokens[i + 1])
         ):
+            clocks += 1
             i += 1
-            # «14.00 - 15.00»: the dash and the second time go too.
-            if i + 1 < len(tokens) and tokens[i].is_punct("-") and tokens[i + 1].kind == "clock":
+            # «14.00 - 15.00», «12-00-14-30», «с 10-00 до 15-30»: the second time goes too.
+            while (
+                i + 1 < len(tokens)
+                and (tokens[i].is_punct("-") or tokens[i].is_kw("until", "to"))
+                and tokens[i + 1].kind == "clock"
+            ):
                 i += 2
-            while i < len(tokens) and tokens[i].kind == "noise":
+            while i < len(tokens) and (tokens[i].kind == "noise" or tokens[i].is_punct(".")):
                 i += 1
-            if out and out[-1].is_kw("in", "from", "to") and not _starts_date(tokens, i):
+            # «10 ч. 30 мин.»: the minutes go with the hour.
+            if (
+                i + 1 < len(tokens)
+                and tokens[i].kind == NUM
+                and tokens[i].value <= 59
+                and tokens[i + 1].kind == "noise"
+            ):
+                i += 1
+                while i < len(tokens) and (tokens[i].kind == "noise" or tokens[i].is_punct(".")):
+                    i += 1
+            if out and out[-1].is_kw("in", "from", "to", "until") and not _starts_date(tokens, i):
                 out.pop()
             continue
         if token.kind == "noise":
@@ -275,7 +448,7 @@ def _drop_clocks(tokens: list[Token]) -> list[Token]:
             continue
         out.append(token)
         i += 1
-    return out
+    return out, clocks
 
 
 def _is_hour_word(token: Token) -> bool:
@@ -284,3 +457,35 @@ def _is_hour_word(token: Token) -> bool:
 
 def _starts_date(tokens: list[Token], i: int) -> bool:
     return i < len(tokens) and tokens[i].kind in (NUM, DATE, "month")
+
+
+# Categories whose words a near miss must not be dropped for: «сенятбря 2022» is not «2022».
+_NEAR_CATEGORIES = frozenset({"month", "season", "freq", "weekday", "weekdays", "part", "ordinal"})
+
+
+@lru_cache(maxsize=1)
+def _near_forms() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    lex = lexicon()
+    dated = tuple(
+        form
+        for form, (category, _) in lex.words.items()
+        if category in _NEAR_CATEGORIES and len(form) >= 5
+    )
+    other = tuple(form for form in lex.words if len(form) >= 5 and form not in dated)
+    return dated, other
+
+
+def near_miss(token: Token) -> str | None:
+    """The date word a dropped word nearly is (two edits from a month, season, frequency …,
+    one from any other lexicon word), or None: such a word is a typo, not a venue."""
+    word = str(token.value).lower()
+    if token.kind == JUNK or len(word) < 5 or not word.isalpha():
+        return None
+    from rapidfuzz import process
+    from rapidfuzz.distance import DamerauLevenshtein
+
+    dated, other = _near_forms()
+    found = process.extractOne(word, dated, scorer=DamerauLevenshtein.distance, score_cutoff=2)
+    if found is None:
+        found = process.extractOne(word, other, scorer=DamerauLevenshtein.distance, score_cutoff=1)
+    return None if found is None else str(found[0])
