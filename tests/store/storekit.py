@@ -9,7 +9,7 @@ from sqlalchemy import Engine
 from tracker.roadmap.model import Activity, Roadmap
 from tracker.store.executors import ExecutorEntry
 from tracker.store.plan import SyncPolicy
-from tracker.store.sync import FileReport, load_directory, sync_executors, sync_roadmap
+from tracker.store.sync import FileReport, load_name_index, sync_executors, sync_roadmap
 from tracker.terms.model import Expansion, Kind, Period, Window
 
 NOW = datetime(2023, 1, 10, 9, 0, tzinfo=UTC)
@@ -72,7 +72,7 @@ class Syncer:
         sync_executors(self.engine, entries, NOW)
 
     def __call__(self, item: Roadmap, now: datetime = NOW) -> FileReport:
-        directory = load_directory(self.engine)
+        directory = load_name_index(self.engine)
         return sync_roadmap(
             self.engine, item, f"schedules/{item.slug}.toml", directory, self.policy, now
         )

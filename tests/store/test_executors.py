@@ -9,9 +9,9 @@ import pytest
 
 from tracker.errors import InputError
 from tracker.store.executors import (
-    Directory,
     ExecutorEntry,
     Known,
+    NameIndex,
     load_executors,
     normalize,
     parse_executors,
@@ -70,7 +70,7 @@ def test_same_alias_in_different_roadmaps_is_fine() -> None:
 
 
 def test_scoped_match_wins_over_global() -> None:
-    directory = Directory(
+    directory = NameIndex(
         [
             Known(1, "Global", ("директор",), (), ()),
             Known(2, "Scoped", ("директор",), ("a",), ("a",)),
@@ -110,7 +110,7 @@ def _seed_names() -> dict[str, set[str]]:
 
 def test_example_executors_cover_the_seed_roadmaps() -> None:
     entries = load_executors(ROOT / "schedules" / "executors.toml")
-    directory = Directory(
+    directory = NameIndex(
         Known(i, e.name, e.spellings(), e.roadmaps, e.coordinates)
         for i, e in enumerate(entries, start=1)
     )

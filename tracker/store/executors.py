@@ -176,8 +176,11 @@ class Known:
     coordinates: tuple[str, ...]
 
 
-class Directory:
-    """Responsible names → executor ids, per roadmap."""
+class NameIndex:
+    """Responsible names → executor ids, per roadmap: what sync matches a plan's names with.
+
+    Not to be confused with :class:`tracker.notify.facts.Directory`, the recipients (people,
+    roadmaps and their coordinators) that the planning pass writes to."""
 
     def __init__(self, known: Iterable[Known]) -> None:
         self.known = list(known)

@@ -28,7 +28,7 @@ from tracker.errors import InputError, TrackerError
 from tracker.roadmap.model import Roadmap
 from tracker.store.bulk import Bulk
 from tracker.store.db import analyze, unreachable
-from tracker.store.executors import Directory, ExecutorEntry, Known, load_executors, normalize
+from tracker.store.executors import ExecutorEntry, Known, NameIndex, load_executors, normalize
 from tracker.store.loading import Loader, load_all
 from tracker.store.models import Event
 from tracker.store.plan import (
@@ -132,11 +132,11 @@ def sync_executors(
     return counts
 
 
-def load_directory(engine: Engine) -> Directory:
+def load_name_index(engine: Engine) -> NameIndex:
     """The matcher over the stored executors that are not archived."""
     with engine.connect() as conn:
         rows = conn.execute(select(EX).where(EX.c.archived_at.is_(None)).order_by(EX.c.id)).all()
-    return Directory(
+    return NameIndex(
         Known(
             id=row.id,
             name=row.name,
@@ -162,7 +162,7 @@ class _Prepared:
 
 
 def _prepare(
-    roadmap: Roadmap, source: str, directory: Directory, policy: SyncPolicy, report: FileReport
+    roadmap: Roadmap, source: str, directory: NameIndex, policy: SyncPolicy, report: FileReport
 ) -> _Prepared:
     """Plan the roadmap's rows; ``source`` is the file as named in messages."""
     slug = roadmap.slug or Path(source).stem
@@ -484,7 +484,7 @@ def sync_roadmap(
     engine: Engine,
     roadmap: Roadmap,
     source: str,
-    directory: Directory,
+    directory: NameIndex,
     policy: SyncPolicy,
     now: datetime,
     *,
@@ -558,6 +558,12 @@ def sync_directory(
     try:
         if executors_file.exists():
             entries = load_executors(executors_file)
+            if not entries:  # a file truncated while editing would archive every executor
+                raise InputError(
+                    f"{executors_file}: lists no [[executor]]; the executors in the database "
+                    "are kept",
+                    hint="restore the file, or remove it to match only stored executors",
+                )
             report.executors.counts.update(sync_executors(engine, entries, now))
         else:
             report.executors.warnings.append(
@@ -568,7 +574,7 @@ def sync_directory(
         report.executors.outcome, report.executors.error = "failed", str(error)
     except SQLAlchemyError as error:
         raise unreachable(engine, error) from None
-    directory = load_directory(engine)
+    directory = load_name_index(engine)
     files = sorted(p for p in folder.glob("*.toml") if p.resolve() != executors_file.resolve())
     for path, roadmap in load_all(load, files):
         file_report = FileReport(path=str(path))
