@@ -34,6 +34,7 @@ from tracker.store.sync import sync_directory
 from tracker.store.tables import ACTIVITY as A
 from tracker.store.tables import NOTIFICATION as NT
 from tracker.store.tables import OPEN_PREDICATE, OUTBOX
+from tracker.web.mail_links import item_links
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEDULES = ROOT / "schedules"
@@ -261,8 +262,9 @@ def test_a_scripted_quarter_of_one_seed_roadmap_over_smtp(
     settings = settings_for(tmp_path, **smtp_server.env())  # type: ignore[attr-defined]
     received: list[tuple[datetime, object]] = []
     start = datetime(2022, 7, 1, 0, 0, tzinfo=UTC)
+    links = item_links(engine, settings, start)
     for now in moments(start, datetime(2022, 9, 30, 21, 0, tzinfo=UTC), timedelta(hours=3)):
-        plan_pass(engine, settings, now)
+        plan_pass(engine, settings, now, link_maker=links)
         report = send_now(engine, settings, now)
         assert report.failed == 0
         arrived = smtp_server.received[len(received) :]  # type: ignore[attr-defined]

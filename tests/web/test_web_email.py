@@ -39,6 +39,7 @@ from tracker.store.tables import ROADMAP as RM
 from tracker.web.accounts import add_account
 from tracker.web.app import create_app
 from tracker.web.links import read_token
+from tracker.web.mail_links import item_links
 
 NOW = datetime(2022, 10, 10, 3, 30, tzinfo=UTC)  # 10 October 2022: a working morning east
 SECRET = "a-signing-key-for-the-e-mail-to-board-test-0123"
@@ -66,7 +67,7 @@ def test_a_curator_follows_the_link_in_a_real_email_and_the_board_shows_it_done(
         holder: dict[str, Any] = {}
         with serving(app_for) as server:
             settings = holder["settings"]
-            report = plan_pass(engine, settings, NOW)
+            report = plan_pass(engine, settings, NOW, link_maker=item_links(engine, settings, NOW))
             assert report.made > 0
             # Playwright's sync API keeps an event loop in this thread: send from another one
             with ThreadPoolExecutor(1) as pool:

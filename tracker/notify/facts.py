@@ -34,6 +34,7 @@ from tracker.calendar import WorkCalendar
 from tracker.config import PolicySettings, Settings
 from tracker.notify.model import ItemFacts, MessageKind, Person
 from tracker.notify.policy import LOOKBACK_DAYS, days_before, send_time
+from tracker.store.chunking import CHUNK, chunked
 from tracker.store.tables import ACTIVITY as A
 from tracker.store.tables import ACTIVITY_EXECUTOR as AE
 from tracker.store.tables import EXECUTOR as EX
@@ -42,9 +43,6 @@ from tracker.store.tables import OCCURRENCE as OC
 from tracker.store.tables import OPEN_PREDICATE
 from tracker.store.tables import ROADMAP as RM
 from tracker.store.tables import ROADMAP_COORDINATOR as RC
-
-#: Ids per IN (...) list: below SQLite's default limit of bound parameters.
-CHUNK = 900
 
 
 @dataclass(frozen=True, slots=True)
@@ -243,13 +241,6 @@ ITEM_COLUMNS = (
 def select_items(*where: ColumnElement[bool]) -> Select[Any]:
     """Occurrence rows with their activity's columns (``ITEM_COLUMNS``), for :func:`items_of`."""
     return select(*ITEM_COLUMNS).select_from(OC.join(A, OC.c.activity_id == A.c.id)).where(*where)
-
-
-def chunked(values: Collection[int], size: int = CHUNK) -> Iterator[list[int]]:
-    """``values`` sorted, in lists of at most ``size``: one IN (...) list each."""
-    ordered = sorted(values)
-    for index in range(0, len(ordered), size):
-        yield ordered[index : index + size]
 
 
 def candidates(

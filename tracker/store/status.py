@@ -8,16 +8,30 @@ pinned ``today``) is a parameter; nothing here reads the clock.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
+from contextlib import ExitStack, closing
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Engine, Select, and_, case, exists, func, literal, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Engine,
+    Select,
+    and_,
+    case,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+)
 
 from tracker.errors import InputError
+from tracker.store.chunking import chunked
 from tracker.store.executors import normalize
 from tracker.store.models import Status
 from tracker.store.tables import ACTIVITY as A
@@ -265,28 +279,35 @@ CHUNK = 5000
 def iter_status_rows(
     engine: Engine, query: StatusQuery, *, chunk: int = CHUNK
 ) -> Iterator[StatusRow]:
-    """The rows of :func:`status_rows`, streamed from the database in chunks of ``chunk``."""
+    """The rows of :func:`status_rows`, streamed from the database in chunks of ``chunk``.
+
+    The stream and the executors' labels of each chunk share one connection: a generator
+    that held its connection while asking the pool for another deadlocked a full pool.
+    """
     days = todays(engine, query.now) if query.today is None else {}
     common = _common_filters(engine, query)
     left = query.limit
-    parts: list[Iterator[list[StatusRow]]] = []
-    if query.state is not State.NEEDS_DATES:
-        parts.append(_occurrence_rows(engine, query, days, common, chunk))
-    if query.state in (State.NEEDS_DATES, State.ALL):
-        parts.append(_needs_dates_rows(engine, query, days, common, chunk))
     labels: dict[int, tuple[str, ...]] = {}
-    for part in parts:
-        for rows in part:
-            if left is not None:
-                rows = rows[:left]
-                left -= len(rows)
-            wanted = [row.activity_id for row in rows if row.activity_id not in labels]
-            labels.update(executor_labels(engine, wanted))
-            for row in rows:
-                row.executors = labels.get(row.activity_id, ())
-            yield from rows
-            if left == 0:
-                return
+    with engine.connect() as conn, ExitStack() as parts_open:
+        parts: list[Generator[list[StatusRow]]] = []
+        if query.state is not State.NEEDS_DATES:
+            parts.append(_occurrence_rows(conn, engine, query, days, common, chunk))
+        if query.state in (State.NEEDS_DATES, State.ALL):
+            parts.append(_needs_dates_rows(conn, query, days, common, chunk))
+        for part in parts:  # closed (their results too) before the connection goes back
+            parts_open.enter_context(closing(part))
+        for part in parts:
+            for rows in part:
+                if left is not None:
+                    rows = rows[:left]
+                    left -= len(rows)
+                wanted = [row.activity_id for row in rows if row.activity_id not in labels]
+                labels.update(executor_labels(conn, wanted))
+                for row in rows:
+                    row.executors = labels.get(row.activity_id, ())
+                yield from rows
+                if left == 0:
+                    return
 
 
 def count_rows(engine: Engine, query: StatusQuery) -> int:
@@ -396,9 +417,9 @@ def _index_count(conn: Any, engine: Engine, low: date | None, high: date | None)
     return int(conn.exec_driver_sql(sql).scalar_one())
 
 
-def _streamed(engine: Engine, statement: Select[Any], chunk: int) -> Iterator[Sequence[Any]]:
-    with engine.connect() as conn:
-        result = conn.execute(statement.execution_options(stream_results=True, yield_per=chunk))
+def _streamed(conn: Connection, statement: Select[Any], chunk: int) -> Iterator[Sequence[Any]]:
+    result = conn.execute(statement.execution_options(stream_results=True, yield_per=chunk))
+    with closing(result):
         yield from result.partitions(chunk)
 
 
@@ -438,15 +459,16 @@ def _occurrence_select(
 
 
 def _occurrence_rows(
+    conn: Connection,
     engine: Engine,
     query: StatusQuery,
     days: dict[str, date],
     common: list[ColumnElement[bool]],
     chunk: int,
-) -> Iterator[list[StatusRow]]:
+) -> Generator[list[StatusRow]]:
     statement = _occurrence_select(engine, query, days, common)
     soon = query.due_soon_days
-    for rows in _streamed(engine, statement, chunk):
+    for rows in _streamed(conn, statement, chunk):
         out: list[StatusRow] = []
         for (
             slug, zone, activity_id, key, title, section, kind, occurrence_id, occurrence_kind,
@@ -466,26 +488,32 @@ def _occurrence_rows(
         yield out
 
 
-def _needs_dates_select(common: list[ColumnElement[bool]]) -> Select[Any]:
+def needs_dates() -> ColumnElement[bool]:
+    """The one "needs dates" predicate on ``activity``: unscheduled, unreadable, or without a
+    current occurrence (a window). Used by `tracker status` and by the digests."""
     has_window = exists(
         select(OC.c.id).where(OC.c.activity_id == A.c.id, OC.c.archived_at.is_(None))
     )
+    return or_(A.c.kind.in_(("unscheduled", "error")), ~has_window)
+
+
+def _needs_dates_select(common: list[ColumnElement[bool]]) -> Select[Any]:
     return (
         select(*_activity_columns())
         .select_from(A.join(RM, A.c.roadmap_id == RM.c.id))
-        .where(and_(*common), or_(A.c.kind.in_(("unscheduled", "error")), ~has_window))
+        .where(and_(*common), needs_dates())
         .order_by(RM.c.slug, A.c.position)
     )
 
 
 def _needs_dates_rows(
-    engine: Engine,
+    conn: Connection,
     query: StatusQuery,
     days: dict[str, date],
     common: list[ColumnElement[bool]],
     chunk: int,
-) -> Iterator[list[StatusRow]]:
-    for rows in _streamed(engine, _needs_dates_select(common), chunk):
+) -> Generator[list[StatusRow]]:
+    for rows in _streamed(conn, _needs_dates_select(common), chunk):
         yield [
             StatusRow(
                 roadmap=row.slug,
@@ -509,8 +537,15 @@ def _needs_dates_rows(
         ]
 
 
-def executor_labels(engine: Engine, activity_ids: Sequence[int]) -> dict[int, tuple[str, ...]]:
-    """Activity id → who does it, lead first; a stand-in says for whom it stands."""
+def executor_labels(
+    bind: Engine | Connection, activity_ids: Sequence[int]
+) -> dict[int, tuple[str, ...]]:
+    """Activity id → who does it, lead first; a stand-in says for whom it stands.
+
+    Given a connection, it asks on that one (a caller streaming rows passes its own)."""
+    if isinstance(bind, Engine):
+        with bind.connect() as conn:
+            return executor_labels(conn, activity_ids)
     wanted = sorted(set(activity_ids))
     labels: dict[int, list[str]] = defaultdict(list)
     statement = (
@@ -518,11 +553,9 @@ def executor_labels(engine: Engine, activity_ids: Sequence[int]) -> dict[int, tu
         .select_from(AE.outerjoin(EX, AE.c.executor_id == EX.c.id))
         .order_by(AE.c.activity_id, AE.c.position)
     )
-    with engine.connect() as conn:
-        for index in range(0, len(wanted), 900):
-            chunk = wanted[index : index + 900]
-            for row in conn.execute(statement.where(AE.c.activity_id.in_(chunk))):
-                labels[row.activity_id].append(_label(row.name, row.executor, row.stand_in))
+    for chunk in chunked(wanted):
+        for row in bind.execute(statement.where(AE.c.activity_id.in_(chunk))):
+            labels[row.activity_id].append(_label(row.name, row.executor, row.stand_in))
     return {key: tuple(names) for key, names in labels.items()}
 
 
