@@ -37,8 +37,22 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def make_engine(url: str, *, timeout: float = 30.0) -> Engine:
-    """An engine for ``url``: ``sqlite:///FILE`` or ``postgresql[+psycopg]://…``."""
+def make_engine(
+    url: str,
+    *,
+    timeout: float = 30.0,
+    pool_size: int | None = None,
+    pool_timeout: float = 30.0,
+) -> Engine:
+    """An engine for ``url``: ``sqlite:///FILE`` or ``postgresql[+psycopg]://…``.
+
+    ``pool_size`` fixes the pool at exactly that many connections (no overflow), as a server
+    with that many workers needs; a checkout that waits ``pool_timeout`` seconds fails with
+    :class:`sqlalchemy.exc.TimeoutError`. Without it, SQLAlchemy's default pool.
+    """
+    pool: dict[str, Any] = {}
+    if pool_size is not None:
+        pool = {"pool_size": pool_size, "max_overflow": 0, "pool_timeout": pool_timeout}
     try:
         parsed = make_url(url)
     except SQLAlchemyError:
@@ -49,7 +63,7 @@ def make_engine(url: str, *, timeout: float = 30.0) -> Engine:
             folder = Path(parsed.database).parent
             if not folder.is_dir():
                 raise StoreError(f"cannot open database {url}: no folder {folder}")
-        engine = create_engine(parsed, connect_args={"timeout": timeout})
+        engine = create_engine(parsed, connect_args={"timeout": timeout}, **pool)
         event.listen(engine, "connect", _sqlite_on_connect)
         return engine
     if backend == "postgresql":
@@ -59,6 +73,7 @@ def make_engine(url: str, *, timeout: float = 30.0) -> Engine:
             parsed,
             pool_pre_ping=True,
             connect_args={"connect_timeout": max(1, int(timeout))},
+            **pool,
         )
     raise StoreError(f"unsupported database {safe_url(url)!r}", hint="use sqlite or postgresql")
 

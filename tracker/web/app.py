@@ -10,16 +10,22 @@ Routes:
 
 The clock is injected: handlers ask ``clock()`` for "now" and never read the host's time, so
 tests pin it. Pages are rendered on the server and need no JavaScript.
+
+The app works on at most ``workers`` requests at once over a database pool of its own with
+exactly as many connections (:mod:`tracker.web.capacity`); a request that waits too long is
+answered 503 with ``Retry-After``. The pool is closed when the server stops.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from datetime import datetime
 from importlib.resources import files
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -28,7 +34,9 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from tracker.config import Settings
+from tracker.store.db import make_engine
 from tracker.web import pages_board, pages_feed, pages_item
+from tracker.web.capacity import WAIT_SECONDS, WORKERS, Slots, busy
 from tracker.web.render import WebState, environment, error_page
 from tracker.web.signing import signing_secret
 
@@ -79,14 +87,32 @@ async def _http_error(request: Request, error: Exception) -> Response:
     )
 
 
-def create_app(settings: Settings, engine: Engine, *, clock: Callable[[], datetime]) -> Starlette:
-    """The ASGI app over ``engine``; ``clock()`` returns the aware "now" every handler uses.
+def create_app(
+    settings: Settings,
+    engine: Engine,
+    *,
+    clock: Callable[[], datetime],
+    workers: int = WORKERS,
+    wait: float = WAIT_SECONDS,
+) -> Starlette:
+    """The ASGI app over ``engine``'s database; ``clock()`` returns the aware "now" every
+    handler uses. It serves ``workers`` requests at once over a pool of its own of exactly
+    ``workers`` connections; a request waits ``wait`` seconds at most, then gets 503.
 
     The signing key is ``[web] secret`` or the one kept in the database (made now if absent).
     """
+    pooled = make_engine(
+        engine.url.render_as_string(hide_password=False), pool_size=workers, pool_timeout=wait
+    )
+
+    @asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        yield
+        pooled.dispose()
+
     web = WebState(
         settings=settings,
-        engine=engine,
+        engine=pooled,
         clock=clock,
         secret=signing_secret(engine, settings.web, clock()),
         templates=environment(ZoneInfo(settings.policy.timezone)),
@@ -98,7 +124,12 @@ def create_app(settings: Settings, engine: Engine, *, clock: Callable[[], dateti
         *pages_feed.ROUTES,
         Route("/style.css", _style, methods=["GET"]),
     ]
-    app = Starlette(routes=routes, exception_handlers={HTTPException: _http_error})
+    app = Starlette(
+        routes=routes,
+        exception_handlers={HTTPException: _http_error, PoolTimeout: busy},
+        lifespan=lifespan,
+    )
     app.state.web = web
+    app.add_middleware(Slots, workers=workers, wait=wait, templates=web.templates)
     app.add_middleware(SecurityHeaders)
     return app
