@@ -31,6 +31,7 @@ from sqlalchemy import (
 )
 
 from tracker.errors import InputError
+from tracker.store.chunking import chunked
 from tracker.store.executors import normalize
 from tracker.store.models import Status
 from tracker.store.tables import ACTIVITY as A
@@ -487,14 +488,20 @@ def _occurrence_rows(
         yield out
 
 
-def _needs_dates_select(common: list[ColumnElement[bool]]) -> Select[Any]:
+def needs_dates() -> ColumnElement[bool]:
+    """The one "needs dates" predicate on ``activity``: unscheduled, unreadable, or without a
+    current occurrence (a window). Used by `tracker status` and by the digests."""
     has_window = exists(
         select(OC.c.id).where(OC.c.activity_id == A.c.id, OC.c.archived_at.is_(None))
     )
+    return or_(A.c.kind.in_(("unscheduled", "error")), ~has_window)
+
+
+def _needs_dates_select(common: list[ColumnElement[bool]]) -> Select[Any]:
     return (
         select(*_activity_columns())
         .select_from(A.join(RM, A.c.roadmap_id == RM.c.id))
-        .where(and_(*common), or_(A.c.kind.in_(("unscheduled", "error")), ~has_window))
+        .where(and_(*common), needs_dates())
         .order_by(RM.c.slug, A.c.position)
     )
 
@@ -546,8 +553,7 @@ def executor_labels(
         .select_from(AE.outerjoin(EX, AE.c.executor_id == EX.c.id))
         .order_by(AE.c.activity_id, AE.c.position)
     )
-    for index in range(0, len(wanted), 900):
-        chunk = wanted[index : index + 900]
+    for chunk in chunked(wanted):
         for row in bind.execute(statement.where(AE.c.activity_id.in_(chunk))):
             labels[row.activity_id].append(_label(row.name, row.executor, row.stand_in))
     return {key: tuple(names) for key, names in labels.items()}
