@@ -202,3 +202,20 @@ def test_load_all_keeps_order_and_errors_with_workers(folder: Path) -> None:
     assert [path for path, _ in results] == files
     assert isinstance(results[1][1], str) and "absent.toml" in results[1][1]
     assert [r.slug for _, r in results[:3:2] if isinstance(r, Roadmap)] == ["alpha", "beta"]
+
+
+@pytest.mark.parametrize(
+    "text", ["", "\n\n", "# Executors\n# [[executor]]\n"], ids=["empty", "blank", "comments"]
+)
+def test_empty_executors_file_is_refused_like_a_missing_one(
+    engine: Engine, folder: Path, text: str
+) -> None:
+    """Issue 17: a truncated executors.toml silently unassigned every activity."""
+    run(engine, folder)
+    before = rows_of(engine, "alpha")
+    (folder / "executors.toml").write_text(text, encoding="utf-8")
+    report = run(engine, folder, hours=1)
+    assert report.executors.outcome == "failed"
+    assert "executors.toml: lists no [[executor]]" in (report.executors.error or "")
+    assert rows_of(engine, "alpha") == before
+    assert outcomes(report) == {"alpha.toml": "unchanged", "beta.toml": "unchanged"}
