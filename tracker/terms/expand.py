@@ -16,7 +16,7 @@ from tracker.errors import PhraseError
 from tracker.terms import grammar as g
 from tracker.terms import nodes as n
 from tracker.terms.lexer import FOREIGN, Token, near_miss, tokenize
-from tracker.terms.model import Expansion, Kind, Period, Window
+from tracker.terms.model import Expansion, Kind, Period, Window, period_problem
 from tracker.terms.rule import describe_fixed, describe_rule
 
 MAX_TEXT = 2000
@@ -40,14 +40,13 @@ def _cached(text: str, period: Period) -> Expansion:
 
 
 def _expand(text: str, period: Period, calendar: WorkCalendar) -> Expansion:
+    problem = period_problem(period)
+    if problem is not None:
+        return Expansion(text=text, kind=Kind.ERROR, error=problem)
     try:
         return _Reader(text, period, calendar).read()
     except PhraseError as error:
         return Expansion(text=text, kind=Kind.ERROR, error=error.message)
-    except (ValueError, OverflowError, IndexError, KeyError, TypeError, RecursionError) as error:
-        return Expansion(
-            text=text, kind=Kind.ERROR, error=f"не удалось разобрать фразу ({type(error).__name__})"
-        )
 
 
 @dataclass
@@ -116,7 +115,7 @@ class _Reader:
         if not schedulable and "continuous" in markers:
             return self.result(
                 Kind.CONTINUOUS,
-                [Window(start=self.period.start, due=self.period.end)],
+                [_window(start=self.period.start, due=self.period.end)],
                 "постоянно, в течение всего периода",
             )
         if not schedulable:
@@ -197,7 +196,7 @@ class _Reader:
                     part=n.describe(during.node),
                 )
             start, end = n.bounds(during.node)
-            windows.append(Window(start=start, due=end))
+            windows.append(_window(start=start, due=end))
         rule = "постоянно: " + "; ".join(n.describe(d.node) for d in durings)
         return self.result(Kind.CONTINUOUS, windows, rule)
 
@@ -249,20 +248,20 @@ class _Reader:
             return windows[0]
         starts = [w.start for w in windows]
         start = None if any(s is None for s in starts) else min(s for s in starts if s)
-        return Window(start=start, due=max(w.due for w in windows))
+        return _window(start=start, due=max(w.due for w in windows))
 
     def item_window(self, item: _Item, year: int | None = None) -> Window:
         if isinstance(item, g.Until):
-            return Window(start=None, due=self.until_due(item, year))
+            return _window(start=None, due=self.until_due(item, year))
         if isinstance(item, g.From):
             start = n.bounds(item.node, year)[0]
-            return Window(start=start, due=max(start, self.period.end))
+            return _window(start=start, due=max(start, self.period.end))
         if isinstance(item, g.BeforeEnd):
             first_year = year if year is not None else self.period.start.year
             unit_end = date(first_year, 12, 31)
-            return Window(start=None, due=_minus(unit_end, item.days, item.months))
+            return _window(start=None, due=_minus(unit_end, item.days, item.months))
         start, end = n.bounds(item, year)
-        return Window(start=start, due=end)
+        return _window(start=start, due=end)
 
     def until_due(self, until: g.Until, year: int | None) -> date:
         target = until.target
@@ -329,6 +328,16 @@ class _Reader:
 
 
 _Item = n.Node | g.Until | g.From | g.BeforeEnd
+
+
+def _window(*, start: date | None, due: date) -> Window:
+    """A window; one that would start after it is due is the phrase's contradiction."""
+    if start is not None and start > due:
+        raise PhraseError(
+            f"срок кончается раньше, чем начинается: {start:%d.%m.%Y} – {due:%d.%m.%Y}",
+            part=f"{start:%d.%m.%Y} – {due:%d.%m.%Y}",
+        )
+    return Window(start=start, due=due)
 
 
 def _clip(text: str, limit: int = 60) -> str:
@@ -655,7 +664,7 @@ class _Rule:
     ) -> list[Window]:
         if before:
             b = before[0]
-            return [Window(start=us, due=_minus(ue, b.days, b.months))]
+            return [_window(start=us, due=_minus(ue, b.days, b.months))]
         if items:
             out = []
             for item in items:
@@ -664,14 +673,14 @@ class _Rule:
                     end = self.until_in_unit(untils[0], unit, us, ue)
                     if end < start:
                         raise PhraseError("срок «не позднее» раньше начала окна")
-                out.append(Window(start=start, due=end))
+                out.append(_window(start=start, due=end))
             return out
         if untils:
             due = self.until_in_unit(untils[0], unit, us, ue)
             if due < us:
                 return []
-            return [Window(start=us, due=due)]
-        return [Window(start=us, due=ue)]
+            return [_window(start=us, due=due)]
+        return [_window(start=us, due=ue)]
 
     def until_in_unit(self, until: g.Until, unit: str, us: date, ue: date) -> date:
         target = until.target
@@ -738,7 +747,7 @@ class _Rule:
             raise PhraseError("не указан срок отчёта за период")
         if due < start:
             return None
-        return Window(start=start, due=due)
+        return _window(start=start, due=due)
 
     def weekdays(self, each: g.EachWeekday, freqs: set[str]) -> Expansion:
         ref = each.ref
@@ -748,7 +757,7 @@ class _Rule:
                 days=(ref.weekday - self.period.start.weekday()) % 7
             )
             while day <= self.period.end:
-                windows.append(Window(start=day, due=day))
+                windows.append(_window(start=day, due=day))
                 day += timedelta(days=7)
         else:
             units = _units("month", self.period)
@@ -757,7 +766,7 @@ class _Rule:
                     continue
                 nth = _nth_weekday(us.year, us.month, ref.weekday, ref.nth or 1)
                 if nth is not None and self.period.start <= nth <= self.period.end:
-                    windows.append(Window(start=nth, due=nth))
+                    windows.append(_window(start=nth, due=nth))
         if not windows:
             raise PhraseError("правило не даёт ни одного срока в периоде дорожной карты")
         kind = Kind.RECURRING if len(windows) > 1 else Kind.ONCE

@@ -298,6 +298,7 @@ class Parser:
         if t is None or t.kind != DATE:
             return None
         d, m, y = t.value
+        n.check_day(d, m)  # «00.13.1950» is no date in any year
         node: n.Node = n.Day(d, m, y)
         j = i + 1
         if y is None:

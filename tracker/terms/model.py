@@ -20,6 +20,22 @@ class Kind(StrEnum):
     ERROR = "error"
 
 
+# The years a roadmap's period may cover: every rule expands inside them, and a period beyond
+# them (2022-01-01:9999-12-31) is a mistake in the period, not in a phrase.
+FIRST_YEAR = 1900
+LAST_YEAR = 2200
+
+
+def period_problem(period: Period) -> str | None:
+    """Why expanding phrases over ``period`` makes no sense, in Russian, or None."""
+    if period.start.year < FIRST_YEAR or period.end.year > LAST_YEAR:
+        return (
+            f"период дорожной карты {period} вне допустимых лет {FIRST_YEAR}–{LAST_YEAR}: "
+            "исправьте период, а не срок"
+        )
+    return None
+
+
 @dataclass(frozen=True, slots=True, order=True)
 class Period:
     """The span a roadmap covers; both ends inclusive."""
@@ -43,12 +59,18 @@ class Period:
                 f"bad period {text!r}", hint="write it as START:END, e.g. 2022-01-01:2024-12-31"
             )
         try:
-            return cls(date.fromisoformat(parts[0].strip()), date.fromisoformat(parts[1].strip()))
+            period = cls(date.fromisoformat(parts[0].strip()), date.fromisoformat(parts[1].strip()))
         except ValueError:
             raise UsageError(
                 f"bad period {text!r}: dates must be YYYY-MM-DD",
                 hint="write it as START:END, e.g. 2022-01-01:2024-12-31",
             ) from None
+        if period_problem(period) is not None:
+            raise UsageError(
+                f"bad period {text!r}: years must lie in {FIRST_YEAR}–{LAST_YEAR}",
+                hint="write it as START:END, e.g. 2022-01-01:2024-12-31",
+            )
+        return period
 
     def __str__(self) -> str:
         return f"{self.start.isoformat()}:{self.end.isoformat()}"
