@@ -136,7 +136,7 @@ def test_missing_extend_reason_is_a_usage_error(synced: Engine) -> None:
 def test_bad_reference_and_date(synced: Engine) -> None:
     assert tracker("done", "alpha").exit_code == 2
     assert "no roadmap 'beta'" in tracker("done", "beta:1").output
-    bad_date = tracker("done", "alpha:1", "--due", "31.03.2022")
+    bad_date = tracker("done", "alpha:1", "--due", "31.02.2022")
     assert bad_date.exit_code == 2 and "is not a date YYYY-MM-DD" in bad_date.output
 
 

@@ -13,6 +13,7 @@ from tracker.cli import (  # noqa: F401 - imported to register their commands
     mail,
     parse,
     remind,
+    report,
     settings,
     store,
     web,

@@ -115,22 +115,31 @@ class IsoDate(click.ParamType):  # type: ignore[type-arg]
         return day
 
 
-def russian_day(text: str) -> date | None:
-    """One calendar day written the Russian way («15.03.2024», «15 марта 2024 г.»), read by
-    the deadline-phrase language; None when the text is not exactly one day."""
-    from tracker.terms.expand import expand
+_NUMERIC_DAY = r"(\d{1,2})\.(\d{1,2})\.(\d{4})"
+_WORDED_DAY = r"(\d{1,2})\s+([а-яё.]+)\s+(\d{4})(?:\s*(?:г\.?|года))?"
 
-    text = text.strip()
-    if not text or not text[0].isdigit():
+
+def russian_day(text: str) -> date | None:
+    """One calendar day written the Russian way («15.03.2024», «15 марта 2024 г.»); the month
+    names come from the phrase lexicon. None when the text is not such a day."""
+    import re
+
+    text = text.strip().lower()
+    if found := re.fullmatch(_NUMERIC_DAY, text):
+        day, month, year = (int(part) for part in found.groups())
+    elif found := re.fullmatch(_WORDED_DAY, text):
+        from tracker.terms.lexer import lexicon
+
+        kind, value = lexicon().words.get(found.group(2).rstrip("."), ("", 0))
+        if kind != "month" or not isinstance(value, int):
+            return None
+        day, month, year = int(found.group(1)), value, int(found.group(3))
+    else:
         return None
     try:
-        result = expand(text, Period(date(1900, 1, 1), date(2199, 12, 31)))
-    except TrackerError:
+        return date(year, month, day)
+    except ValueError:
         return None
-    windows = result.windows
-    if result.kind != "once" or len(windows) != 1 or windows[0].start != windows[0].due:
-        return None
-    return windows[0].due
 
 
 class IsoDateTime(click.ParamType):  # type: ignore[type-arg]

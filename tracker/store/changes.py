@@ -30,6 +30,7 @@ TRANSITIONS: dict[Status, tuple[Status, ...]] = {
     Status.IN_PROGRESS: (Status.PLANNED,),
     Status.DONE: (Status.PLANNED, Status.IN_PROGRESS),
     Status.CANCELLED: (Status.PLANNED, Status.IN_PROGRESS),
+    Status.PLANNED: (Status.DONE, Status.CANCELLED),  # reopen: undo a done or cancelled mark
 }
 
 
@@ -192,7 +193,12 @@ def change_status(
             )
         done_on = None
         if to is Status.DONE:
-            done_on = completed_on or now.astimezone(ZoneInfo(target.timezone)).date()
+            today = now.astimezone(ZoneInfo(target.timezone)).date()
+            if completed_on is not None and completed_on > today:
+                raise InputError(
+                    f"дата выполнения позже сегодняшней: {completed_on:%d.%m.%Y} > {today:%d.%m.%Y}"
+                )
+            done_on = completed_on or today
         _guarded_update(conn, row, status=to.value, completed_on=done_on)
         _history(
             conn,
@@ -214,6 +220,48 @@ def change_status(
         to.value,
         picked,
         completed_on=done_on,
+    )
+
+
+def reopen(
+    engine: Engine,
+    ref: str,
+    *,
+    now: datetime,
+    actor: str,
+    due: date | None = None,
+    comment: str | None = None,
+) -> Change:
+    """Undo a done or cancelled mark: the occurrence is planned again, its completion date
+    cleared, and the history says who did it. Without ``due`` it takes the occurrence whose
+    done or cancelled mark was recorded last."""
+    occurrence_id = None
+    if due is None:
+        closed = (Status.DONE.value, Status.CANCELLED.value)
+        with engine.connect() as conn:
+            target = resolve(conn, ref)
+            occurrence_id = conn.execute(
+                select(OC.c.id)
+                .select_from(OC.outerjoin(SC, SC.c.occurrence_id == OC.c.id))
+                .where(
+                    OC.c.activity_id == target.activity_id,
+                    OC.c.archived_at.is_(None),
+                    OC.c.status.in_(closed),
+                )
+                .order_by(SC.c.at.desc().nulls_last(), SC.c.id.desc(), OC.c.effective_due.desc())
+                .limit(1)
+            ).scalar()
+            if occurrence_id is None:
+                raise InputError(f"{target.roadmap}:{target.key} has nothing done or cancelled")
+    return change_status(
+        engine,
+        ref,
+        Status.PLANNED,
+        now=now,
+        actor=actor,
+        due=due,
+        comment=comment,
+        occurrence_id=occurrence_id,
     )
 
 

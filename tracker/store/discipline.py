@@ -38,6 +38,7 @@ from tracker.store.tables import ACTIVITY_EXECUTOR as AE
 from tracker.store.tables import EXECUTOR as EX
 from tracker.store.tables import OCCURRENCE as OC
 from tracker.store.tables import ROADMAP as RM
+from tracker.store.tables import STATUS_CHANGE as SC
 
 
 class Outcome(StrEnum):
@@ -94,6 +95,8 @@ class Fact:
     status: str
     completed_on: date | None
     doers: tuple[Doer, ...] = ()
+    deadline: str = ""  # the phrase as written
+    position: int = 0  # the activity's place in its roadmap
 
 
 def outcome(fact: Fact, on: date) -> Outcome | None:
@@ -258,6 +261,7 @@ def discipline_facts(
         select(
             OC.c.id, OC.c.activity_id, RM.c.slug, A.c.key, A.c.title, OC.c.start, OC.c.due,
             OC.c.extended_due, OC.c.effective_due, OC.c.status, OC.c.completed_on,
+            A.c.deadline, A.c.position,
         )
         .select_from(OC.join(A, OC.c.activity_id == A.c.id).join(RM, A.c.roadmap_id == RM.c.id))
         .where(and_(*where))
@@ -271,7 +275,7 @@ def discipline_facts(
             occurrence_id=row.id, roadmap=row.slug, number=row.key, title=row.title,
             start=row.start, due=row.due, extended_due=row.extended_due,
             effective_due=row.effective_due, status=row.status, completed_on=row.completed_on,
-            doers=doers.get(row.activity_id, ()),
+            doers=doers.get(row.activity_id, ()), deadline=row.deadline, position=row.position,
         )
         for row in rows
     ]
@@ -308,3 +312,20 @@ def discipline(
     """:func:`figures` over :func:`discipline_facts`, with the span recorded."""
     found = figures(discipline_facts(engine, roadmaps=roadmaps, start=start, end=end), on)
     return Discipline(on=on, start=start, end=end, rows=found.rows, total=found.total)
+
+
+def latest_comments(engine: Engine, occurrence_ids: Sequence[int]) -> dict[int, str]:
+    """Occurrence id → the last comment (or report link) recorded in its history."""
+    wanted = sorted(set(occurrence_ids))
+    found: dict[int, str] = {}
+    statement = (
+        select(SC.c.occurrence_id, SC.c.comment)
+        .where(SC.c.comment.is_not(None), SC.c.comment != "")
+        .order_by(SC.c.occurrence_id, SC.c.at, SC.c.id)
+    )
+    with engine.connect() as conn:
+        for index in range(0, len(wanted), 900):
+            chunk = wanted[index : index + 900]
+            for row in conn.execute(statement.where(SC.c.occurrence_id.in_(chunk))):
+                found[row.occurrence_id] = row.comment
+    return found
