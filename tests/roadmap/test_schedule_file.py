@@ -328,3 +328,34 @@ def test_import_makes_a_slug_of_any_file_name(tmp_path: Path) -> None:
     assert roadmap.slug == "Дорожная-карта-2022-x"
     back = _round_trip(roadmap, tmp_path)
     assert back.slug == roadmap.slug
+
+
+@pytest.mark.parametrize(
+    ("period", "body", "message"),
+    [
+        (
+            "[period]\nstart = 2022-01-01\nend = 9999-12-31\n",
+            "",
+            "[period]: 2022-01-01:9999-12-31 lies outside the years 1900–2200",
+        ),
+        (
+            "[period]\nstart = 0001-01-01\nend = 2022-12-31\n",
+            "",
+            "[period]: 0001-01-01:2022-12-31 lies outside the years 1900–2200",
+        ),
+        (
+            PERIOD,
+            ONE + "override_windows = [{ start = 9999-12-01, due = 9999-12-31 }]\n",
+            "override_windows #1: 9999-12-01 lies outside the years 1900–2200",
+        ),
+    ],
+    ids=["end-9999", "start-0001", "override-9999"],
+)
+def test_dates_beyond_the_planned_years_blame_the_period(
+    period: str, body: str, message: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "far.toml"
+    path.write_text(HEAD + period + body, encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        schedule_file.load(path)
+    assert message in str(caught.value)

@@ -31,6 +31,7 @@ from tracker.roadmap.slug import LONGEST as SLUG_LONGEST
 from tracker.roadmap.slug import RULE as SLUG_RULE
 from tracker.roadmap.slug import is_slug
 from tracker.terms import Kind, Period, Window
+from tracker.terms.model import FIRST_YEAR, LAST_YEAR
 
 FORMAT = 1
 
@@ -375,6 +376,11 @@ class _Reader:
             self.keys(item, ("start", "due"), at)
             due = self.day(item, "due", at, required=True)
             start = self.day(item, "start", at, required=False)
+            for day in (start, due):
+                if day is not None and not FIRST_YEAR <= day.year <= LAST_YEAR:
+                    raise self.fail(
+                        at, f"{day} lies outside the years {FIRST_YEAR}–{LAST_YEAR} tracker plans"
+                    )
             if start is not None and start > due:
                 raise self.fail(at, f"starts after it is due ({start} > {due})")
             out.append(Window(due, start))
@@ -424,6 +430,12 @@ def loads(text: str, path: Path) -> Roadmap:
     if end < start:
         raise reader.fail("[period]", f"ends before it starts ({start} > {end})")
     period = Period(start, end)
+    if start.year < FIRST_YEAR or end.year > LAST_YEAR:
+        raise reader.fail(
+            "[period]",
+            f"{start}:{end} lies outside the years {FIRST_YEAR}–{LAST_YEAR} tracker plans; "
+            "correct the period",
+        )
     document = reader.table(data, "document", "")
     reader.keys(document, ("number", "date"), "[document]")
     roadmap = Roadmap(

@@ -51,8 +51,11 @@ class PlannedActivity:
     fingerprint: str = ""
 
 
-def _months_later(day: date, months: int) -> date:
+def _months_later(day: date, months: int) -> date | None:
+    """The first of the month ``months`` after ``day``'s; None past the last date there is."""
     index = day.year * 12 + day.month - 1 + months
+    if index // 12 > date.max.year:
+        return None
     return date(index // 12, index % 12 + 1, 1)
 
 
@@ -69,7 +72,10 @@ def checkin_windows(start: date, end: date, rhythm: str) -> list[tuple[date, dat
     out: list[tuple[date, date]] = []
     while unit <= end:
         following = _months_later(unit, months)
-        out.append((max(unit, start), min(following - timedelta(days=1), end)))
+        last = following - timedelta(days=1) if following is not None else date.max
+        out.append((max(unit, start), min(last, end)))
+        if following is None:
+            break
         unit = following
     return out
 

@@ -48,6 +48,7 @@ from tracker.store.tables import OCCURRENCE as OC
 from tracker.store.tables import ROADMAP as RM
 from tracker.store.tables import ROADMAP_COORDINATOR as RC
 from tracker.store.tables import STATUS_CHANGE as SC
+from tracker.terms.model import FIRST_YEAR, LAST_YEAR
 
 ACTOR = "sync"
 #: A sync that writes this many rows refreshes the query planner's statistics.
@@ -166,6 +167,13 @@ def _prepare(
 ) -> _Prepared:
     """Plan the roadmap's rows; ``source`` is the file as named in messages."""
     slug = roadmap.slug or Path(source).stem
+    if roadmap.period is not None and (
+        roadmap.period.start.year < FIRST_YEAR or roadmap.period.end.year > LAST_YEAR
+    ):
+        raise InputError(
+            f"{source}: the period {roadmap.period} lies outside the years "
+            f"{FIRST_YEAR}–{LAST_YEAR} tracker plans; correct the period"
+        )
     coordinators = directory.coordinators(slug, roadmap.coordinators)
     for name in roadmap.coordinators:
         if directory.match(name, slug) is None:
