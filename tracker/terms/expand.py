@@ -94,7 +94,7 @@ class _Reader:
     def interpret(self, parts: list[g.Constituent]) -> Expansion:
         markers = {p.name for p in parts if isinstance(p, g.Marker)}
         ongoing = "ongoing" in markers
-        if ongoing:
+        if ongoing or "campaign" in markers:
             markers.add("continuous")
         schedulable = [p for p in parts if not isinstance(p, g.Marker | g.Sep | g.Unknown)]
         is_rule = any(
@@ -139,7 +139,7 @@ class _Reader:
         ):
             # «постоянно, 2022-2024»: ongoing work over the span written.
             return self.continuous([g.During(t.node) for t in times])
-        return self.fixed(parts)
+        return self.fixed(_years_after_comma(parts, self.warnings))
 
     def account(self, parts: list[g.Constituent]) -> list[str]:
         """Rule 17: text around the deadline is dropped and named in a warning; a word the
@@ -338,6 +338,56 @@ def _window(*, start: date | None, due: date) -> Window:
             part=f"{start:%d.%m.%Y} – {due:%d.%m.%Y}",
         )
     return Window(start=start, due=due)
+
+
+def _years_after_comma(parts: list[g.Constituent], warnings: list[str]) -> list[g.Constituent]:
+    """«Ноябрь, 2023», «март-май, 2024 года», «14 мая в 2019 году»: a bare year right after a
+    yearless item is that item's year, not a window of its own."""
+    out: list[g.Constituent] = []
+    for part in parts:
+        if (
+            isinstance(part, g.Time)
+            and isinstance(part.node, n.Year)
+            and part.node.year is not None
+            and not part.node.current
+        ):
+            k = len(out) - 1
+            while k >= 0 and isinstance(out[k], g.Sep) and out[k].kind == ",":  # type: ignore[union-attr]
+                k -= 1
+            previous = out[k] if k >= 0 else None
+            node = _constituent_node(previous)
+            if node is not None and previous is not None and not isinstance(node, n.Year):
+                if n.written_year(node) is None and not _has_current(node):
+                    out[k:] = [_with_node(previous, n.with_year(node, part.node.year))]
+                    continue
+        out.append(part)
+    return out
+
+
+def _has_current(node: n.Node) -> bool:
+    if isinstance(node, n.Part):
+        return _has_current(node.of)
+    return isinstance(node, n.Year) and node.current
+
+
+def _constituent_node(part: g.Constituent | None) -> n.Node | None:
+    if isinstance(part, g.Time):
+        return part.node
+    if isinstance(part, g.Until) and not isinstance(part.target, g.DayOf | g.WeekdayRef):
+        return part.target
+    if isinstance(part, g.From):
+        return part.node
+    return None
+
+
+def _with_node(part: g.Constituent, node: n.Node) -> g.Constituent:
+    if isinstance(part, g.Time):
+        return g.Time(node, part.paren)
+    if isinstance(part, g.Until):
+        return g.Until(node, part.mode)
+    if isinstance(part, g.From):
+        return g.From(node, part.starting)
+    return part
 
 
 def _clip(text: str, limit: int = 60) -> str:

@@ -214,6 +214,16 @@ class Parser:
             return int(t.value)
         return None
 
+    def next_year(self, i: int, year: int) -> int | None:
+        """The year after ``year`` written in full or with its last two digits («2019/20»)."""
+        full = self.year_num(i)
+        if full is not None:
+            return full
+        t = self.at(i)
+        if t is not None and t.kind == NUM and t.digits == 2 and t.value == (year + 1) % 100:
+            return year + 1
+        return None
+
     def skip_year_words(self, i: int) -> int:
         while self.unit(i, "year") or self.punct(i, "."):
             i += 1
@@ -312,6 +322,8 @@ class Parser:
         if found is None:
             return None
         day, j = found
+        if self.punct(j, ".") and self.kind(j + 1, "month") and self.kind(i, NUM):
+            j += 1  # «с 01.марта»: a stray dot from a copied table
         t = self.at(j)
         if t is None or t.kind != "month":
             return None
@@ -321,12 +333,12 @@ class Parser:
         t = self.at(i)
         if t is None or t.kind not in ("ordinal", "roman", NUM) or not self.unit(i + 1, "decade"):
             return None
-        if not 1 <= t.value <= 3:
+        if t.value not in (1, 2, 3, -1):
             return None
         inner = self.te_atom(i + 2)
         if inner is None:
             return None
-        return n.Part(f"dec{t.value}", inner[0]), inner[1]
+        return n.Part(f"dec{3 if t.value == -1 else t.value}", inner[0]), inner[1]
 
     def atom_halfword(self, i: int) -> tuple[n.Node, int] | None:
         t = self.at(i)
@@ -437,13 +449,17 @@ class Parser:
         year = self.year_num(i)
         if year is None:
             return None
-        # «2022-2023 учебный год», «2022/2023 учебного года»
+        # «2022-2023 учебный год», «2022/2023 учебного года», «2019/20 уч. год»
+        second = self.next_year(i + 2, year) if self.punct(i + 1, "-", "/") else None
+        if second is not None and self.kw(i + 3, "academic"):
+            return self.academic(n.Span(n.Year(year), n.Year(second)), i + 3)
         if (
-            self.punct(i + 1, "-", "/")
-            and self.year_num(i + 2) is not None
-            and self.kw(i + 3, "academic")
+            second is not None
+            and self.year_num(i + 2) is None
+            and (self.unit(i + 3, "year") or self.at(i + 3) is None)
         ):
-            return self.academic(n.Span(n.Year(year), n.Year(self.year_num(i + 2))), i + 3)
+            # «2019-20 гг.»: the second year written with two digits.
+            return n.Span(n.Year(year), n.Year(second)), self.skip_year_words(i + 3)
         if self.kw(i + 1, "academic"):
             return self.academic(n.Year(year), i + 1)
         return n.Year(year), self.skip_year_words(i + 1)
@@ -487,7 +503,10 @@ class Parser:
         first = self.te_atom(i)
         if first is None:
             bare = self.bare_day(i)
-            if bare is None or not self.punct(bare[1], "-"):
+            if bare is None or not (
+                self.punct(bare[1], "-")
+                or (self.punct(bare[1], ".") and self.punct(bare[1] + 1, "-"))
+            ):
                 return None
             first = bare
         node, j = first
@@ -512,6 +531,15 @@ class Parser:
             node, j = n.Span(node, n.Year(int(self.toks[j].value))), self.skip_year_words(j + 1)
         if self.kw(j, "academic"):
             node, j = self.academic(node, j)
+        if (
+            isinstance(node, n.Span)
+            and isinstance(node.last, n.Year)
+            and node.last.year is not None
+            and not isinstance(node.first, n.Year | n.Academic | n.Span)
+            and not n.has_year(node.first)
+        ):
+            # «окт-2015», «1 квартал -2022»: the year of the part before the dash, not a span.
+            node = n.with_year(node.first, node.last.year)
         if isinstance(node, n.Span) and isinstance(node.last, n.Year | n.Quarter | n.Half):
             j = self.skip_year_words(j)
         return node, j
@@ -858,14 +886,25 @@ class Parser:
         found = self.te_span(i)
         if found is None:
             found = self.bare_day(i)
-            if found is None or not (self.punct(found[1], ",") or self.kw(found[1], "and", "or")):
+            if found is None or not (
+                self.punct(found[1], ",") or self.kw(found[1], "and", "or", "to")
+            ):
                 return None
-        return Time(found[0], self.toks[i].paren), found[1]
+        node, j = found
+        # «20.11. по 22.11.2017», «январь по март 2023»: «по» without «с» still ends a span.
+        if self.kw(j, "to") and not isinstance(node, n.Span | n.Academic):
+            second = self.te_atom(j + 1)
+            if second is not None:
+                last = second[0]
+                return Time(n.Span(_borrow_month(node, last), last), self.toks[i].paren), second[1]
+        if isinstance(node, n.Day) and node.month is None and self.kw(j, "to"):
+            return None
+        return Time(node, self.toks[i].paren), j
 
     def c_skip(self, i: int, out: list[Constituent]) -> tuple[Constituent | None, int] | None:
         """Prepositions and words that only glue: «в», «на», «срок», «период»."""
         t = self.toks[i]
-        if t.is_kw("in", "to", "deadline", "period", "during", "date"):
+        if t.is_kw("in", "to", "deadline", "period", "during", "date", "inclusive"):
             return None, i + 1
         if t.kind == "unit" and t.value == "year" and i > 0:
             return None, i + 1
@@ -913,6 +952,7 @@ _STARTS: dict[str, tuple[str, ...]] = {
         "keyword:current",
     ),
     "c_skip": (
+        "keyword:inclusive",
         "keyword:in",
         "keyword:to",
         "keyword:deadline",
