@@ -356,10 +356,15 @@ def _years_after_comma(parts: list[g.Constituent], warnings: list[str]) -> list[
                 k -= 1
             previous = out[k] if k >= 0 else None
             node = _constituent_node(previous)
-            if node is not None and previous is not None and not isinstance(node, n.Year):
-                if n.written_year(node) is None and not _has_current(node):
-                    out[k:] = [_with_node(previous, n.with_year(node, part.node.year))]
-                    continue
+            if (
+                node is not None
+                and previous is not None
+                and not isinstance(node, n.Year)
+                and n.written_year(node) is None
+                and not _has_current(node)
+            ):
+                out[k:] = [_with_node(previous, n.with_year(node, part.node.year))]
+                continue
         out.append(part)
     return out
 
