@@ -96,6 +96,7 @@ class _Reader:
         ongoing = "ongoing" in markers
         if ongoing or "campaign" in markers:
             markers.add("continuous")
+        parts = self.current_year_once(parts)
         schedulable = [p for p in parts if not isinstance(p, g.Marker | g.Sep | g.Unknown)]
         is_rule = any(
             isinstance(
@@ -140,6 +141,34 @@ class _Reader:
             # «постоянно, 2022-2024»: ongoing work over the span written.
             return self.continuous([g.During(t.node) for t in times])
         return self.fixed(_years_after_comma(parts, self.warnings))
+
+    def current_year_once(self, parts: list[g.Constituent]) -> list[g.Constituent]:
+        """Rule 16: «20 ноября текущего года», «не позднее 25 декабря текущего года» with no
+        repetition stated are once, in the period's first year."""
+        currents = [p for p in parts if isinstance(p, g.Current)]
+        if not currents or any(c.unit != "year" for c in currents):
+            return parts
+        repeats = any(
+            isinstance(p, g.Freq | g.EachWeekday | g.NextUnit | g.ReportOf | g.WorkdaysAfter)
+            or (isinstance(p, g.BeforeEnd) and p.days)
+            or (isinstance(p, g.Until) and isinstance(p.target, g.DayOf))
+            for p in parts
+        )
+        if repeats:
+            return parts
+        year = self.period.start.year
+        out: list[g.Constituent] = []
+        for part in parts:
+            if isinstance(part, g.Current):
+                continue
+            node = _constituent_node(part)
+            if node is not None and n.written_year(node) is None and not _has_current(node):
+                part = _with_node(part, n.with_year(node, year))
+            out.append(part)
+        if not any(_constituent_node(p) is not None for p in out):
+            out.append(g.Time(n.Year(year)))
+        self.warnings.append(f"«текущий год» понят как {year} г., первый год периода")
+        return out
 
     def account(self, parts: list[g.Constituent]) -> list[str]:
         """Rule 17: text around the deadline is dropped and named in a warning; a word the
