@@ -6,6 +6,8 @@ Routes:
 * ``/login``, ``/logout``, ``/board``, ``/board.csv``, ``/activity/{roadmap}/{key}``,
   ``/requests/{id}/approve|decline`` — the coordinator board (login, roles);
 * ``/feed/{secret}.ics`` — an executor's iCalendar feed;
+* ``/admin/import``, ``/admin/people``, ``/admin/roadmap/{slug}`` — admins import and correct
+  plans and keep the people directory (the import page's live phrase check is the only script);
 * ``/style.css``.
 
 The clock is injected: handlers ask ``clock()`` for "now" and never read the host's time, so
@@ -35,13 +37,21 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from tracker.config import Settings
 from tracker.store.db import make_engine
-from tracker.web import pages_board, pages_feed, pages_item
+from tracker.web import (
+    admin_import,
+    admin_people,
+    pages_board,
+    pages_feed,
+    pages_item,
+    pages_report,
+)
 from tracker.web.capacity import WAIT_SECONDS, WORKERS, Slots, busy
 from tracker.web.render import WebState, environment, error_page
 from tracker.web.signing import signing_secret
 
 HEADERS = [
     (b"content-security-policy", b"default-src 'none'; style-src 'self'; img-src 'self'; "
+     b"script-src 'self'; connect-src 'self'; "
      b"form-action 'self'; frame-ancestors 'none'; base-uri 'none'"),
     (b"referrer-policy", b"no-referrer"),  # item links carry tokens: never pass them on
     (b"x-content-type-options", b"nosniff"),
@@ -120,8 +130,11 @@ def create_app(
     )
     routes = [
         *pages_item.ROUTES,
+        *pages_report.ROUTES,
         *pages_board.ROUTES,
         *pages_feed.ROUTES,
+        *admin_import.ROUTES,
+        *admin_people.ROUTES,
         Route("/style.css", _style, methods=["GET"]),
     ]
     app = Starlette(
