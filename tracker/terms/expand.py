@@ -127,7 +127,7 @@ class _Reader:
                 f"событие без даты пропущено: «{event}»; правило действует весь период"
             )
         if is_rule:
-            return _Rule(self, parts).expand()
+            return self.rules(parts)
         durings = [p for p in parts if isinstance(p, g.During)]
         if durings and len(schedulable) == len(durings):
             return self.continuous(durings)
@@ -141,6 +141,36 @@ class _Reader:
             # «постоянно, 2022-2024»: ongoing work over the span written.
             return self.continuous([g.During(t.node) for t in times])
         return self.fixed(_years_after_comma(parts, self.warnings))
+
+    def rules(self, parts: list[g.Constituent]) -> Expansion:
+        """Rule 10: one rule, or several joined («ежеквартально, до 15 числа месяца, следующего
+        за отчетным, и ежегодно до 20 января»; «ежегодно и ежеквартально … соответственно»):
+        each clause is expanded on its own and the windows are merged."""
+        clauses = _clauses(parts)
+        units = {unit for clause_units, _ in clauses for unit in clause_units}
+        if len(units) < 2:
+            return _Rule(self, parts).expand()
+        reporting = any(_is_report(p) for p in parts)
+        windows: list[Window] = []
+        rules: list[str] = []
+        for clause_units, body in clauses:
+            for unit in clause_units:
+                clause: list[g.Constituent] = [g.Freq(unit), *body]
+                if (
+                    reporting
+                    and unit == "year"
+                    and not any(_is_report(p) for p in body)
+                    and any(
+                        isinstance(p, g.Until) and isinstance(p.target, n.Day) and not p.target.year
+                        for p in body
+                    )
+                ):
+                    # «…, и ежегодно до 20 января» beside reports: the year's report.
+                    clause.append(g.NextUnit("year"))
+                expansion = _Rule(self, clause).expand()
+                windows.extend(expansion.windows)
+                rules.append(expansion.rule)
+        return self.result(Kind.RECURRING, windows, "; ".join(rules))
 
     def current_year_once(self, parts: list[g.Constituent]) -> list[g.Constituent]:
         """Rule 16: «20 ноября текущего года», «не позднее 25 декабря текущего года» with no
@@ -367,6 +397,30 @@ def _window(*, start: date | None, due: date) -> Window:
             part=f"{start:%d.%m.%Y} – {due:%d.%m.%Y}",
         )
     return Window(start=start, due=due)
+
+
+def _is_report(part: g.Constituent) -> bool:
+    return isinstance(part, g.NextUnit | g.ReportOf | g.WorkdaysAfter)
+
+
+def _clauses(parts: list[g.Constituent]) -> list[tuple[list[str], list[g.Constituent]]]:
+    """Split a phrase at its frequencies: each clause is (units, the parts that follow).
+    Frequencies with nothing but «и» between them share what follows («ежегодно и
+    ежеквартально до 10 числа … соответственно»); what precedes the first is shared by all."""
+    prefix: list[g.Constituent] = []
+    clauses: list[tuple[list[str], list[g.Constituent]]] = []
+    for part in parts:
+        if isinstance(part, g.Freq):
+            if clauses and all(isinstance(x, g.Sep) for x in clauses[-1][1]):
+                clauses[-1][0].append(part.unit)
+                clauses[-1][1].clear()
+            else:
+                clauses.append(([part.unit], []))
+        elif clauses:
+            clauses[-1][1].append(part)
+        else:
+            prefix.append(part)
+    return [(units, prefix + body) for units, body in clauses]
 
 
 def _years_after_comma(parts: list[g.Constituent], warnings: list[str]) -> list[g.Constituent]:
@@ -614,7 +668,7 @@ def _minus(day: date, days: int, months: int) -> date:
 # ---- rules (rule 10, 16) ---------------------------------------------------------------------
 
 
-UNIT_MONTHS = {"year": 12, "half": 6, "quarter": 3, "month": 1}
+UNIT_MONTHS = {"year": 12, "half": 6, "third": 4, "quarter": 3, "bimonth": 2, "month": 1}
 
 
 def _units(unit: str, period: Period) -> list[tuple[date, date]]:
@@ -660,6 +714,14 @@ class _Rule:
                 for p in parts
                 if isinstance(p, g.Until) and isinstance(p.target, g.DayOf) and p.target.per
             }
+        if not freqs and not report_units and not before and not currents:
+            # «до 5-го рабочего дня месяца, следующего за отчетным»: the reported unit is the
+            # month the day is counted in.
+            if any(
+                isinstance(p, g.Until) and isinstance(p.target, g.DayOf) and p.target.after_unit
+                for p in parts
+            ) and any(isinstance(p, g.NextUnit) for p in parts):
+                freqs = {"month"}
         if each:
             return self.weekdays(each[0], freqs)
         candidates = freqs | report_units | {b.unit for b in before} | currents

@@ -15,7 +15,16 @@ from tracker.terms import nodes as n
 from tracker.terms.lexer import DATE, FOREIGN, JUNK, MARKER, NUM, PUNCT, WORD, Token
 
 PLURAL_YEAR_WORDS = frozenset({"годы", "годов", "годах", "годам", "гг", "лет"})
-UNIT_OF_COUNT = {1: "year", 2: "half", 4: "quarter", 12: "month", 52: "week"}
+# «N раз в год» → the unit that divides the year N times («3 раза в год» → every 4 months).
+UNIT_OF_COUNT = {
+    1: "year",
+    2: "half",
+    3: "third",
+    4: "quarter",
+    6: "bimonth",
+    12: "month",
+    52: "week",
+}
 
 
 # ---- constituents ------------------------------------------------------------------------------
@@ -643,12 +652,13 @@ class Parser:
             return None
         name = str(t.value)
         if name == "at_least":
-            # «не реже (одного) раза в квартал»
+            # «не реже (одного) раза в квартал», «не реже, чем 3 раза в год»
             j = i + 1
-            if self.kind(j, "cardinal", NUM) and self.toks[j].value == 1:
+            while self.punct(j, ","):
                 j += 1
-            if self.kw(j, "times") and self.kw(j + 1, "in") and self.unit(j + 2):
-                return Freq(str(self.toks[j + 2].value), minimum=True), j + 3
+            found = self.c_freq(j, out) if self.kind(j, NUM, "cardinal", "keyword") else None
+            if found is not None and isinstance(found[0], Freq):
+                return Freq(found[0].unit, minimum=True), found[1]
             return Unknown(t), i + 1
         if name == "report":
             j = i + 1
@@ -695,8 +705,9 @@ class Parser:
                     return Freq(unit), k + 1
                 if unit == "year" and per == 1 and count in UNIT_OF_COUNT:
                     return Freq(UNIT_OF_COUNT[count]), k + 1
-                if unit == "month" and count == 1 and per in (3, 6, 12):
-                    return Freq({3: "quarter", 6: "half", 12: "year"}[per]), k + 1
+                if unit == "month" and count == 1 and per in (2, 3, 4, 6, 12):
+                    every = {2: "bimonth", 3: "quarter", 4: "third", 6: "half", 12: "year"}
+                    return Freq(every[per]), k + 1
                 return Unknown(t), k + 1
         return None
 
@@ -789,6 +800,12 @@ class Parser:
             j, mode = i + 1, "by"
         else:
             return None
+        while self.punct(j, ","):
+            j += 1
+        # «не позднее, чем за 15 дней до истечения текущего месяца»
+        before = self.c_before_end(j, out) if self.kw(j, "over") else None
+        if before is not None:
+            return before
         # «до 15 рабочих дней с даты окончания отчетного года»
         t = self.at(j)
         if (
@@ -904,7 +921,7 @@ class Parser:
     def c_skip(self, i: int, out: list[Constituent]) -> tuple[Constituent | None, int] | None:
         """Prepositions and words that only glue: «в», «на», «срок», «период»."""
         t = self.toks[i]
-        if t.is_kw("in", "to", "deadline", "period", "during", "date", "inclusive"):
+        if t.is_kw("in", "to", "deadline", "period", "during", "date", "inclusive", "respectively"):
             return None, i + 1
         if t.kind == "unit" and t.value == "year" and i > 0:
             return None, i + 1
@@ -953,6 +970,7 @@ _STARTS: dict[str, tuple[str, ...]] = {
     ),
     "c_skip": (
         "keyword:inclusive",
+        "keyword:respectively",
         "keyword:in",
         "keyword:to",
         "keyword:deadline",
