@@ -714,14 +714,17 @@ class _Rule:
                 for p in parts
                 if isinstance(p, g.Until) and isinstance(p.target, g.DayOf) and p.target.per
             }
-        if not freqs and not report_units and not before and not currents:
-            # «до 5-го рабочего дня месяца, следующего за отчетным»: the reported unit is the
-            # month the day is counted in.
-            if any(
+        # «до 5-го рабочего дня месяца, следующего за отчетным»: the reported unit is the
+        # month the day is counted in.
+        if (
+            not (freqs or report_units or before or currents)
+            and any(isinstance(p, g.NextUnit) for p in parts)
+            and any(
                 isinstance(p, g.Until) and isinstance(p.target, g.DayOf) and p.target.after_unit
                 for p in parts
-            ) and any(isinstance(p, g.NextUnit) for p in parts):
-                freqs = {"month"}
+            )
+        ):
+            freqs = {"month"}
         if each:
             return self.weekdays(each[0], freqs)
         candidates = freqs | report_units | {b.unit for b in before} | currents
