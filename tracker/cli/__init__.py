@@ -12,6 +12,7 @@ from tracker.cli import (  # noqa: F401 - imported to register their commands
     importing,
     mail,
     parse,
+    people,
     remind,
     report,
     settings,
