@@ -295,12 +295,48 @@ def test_trailing_text_after_the_table_is_ignored_with_a_warning(tmp_path: Path)
         "№\tМероприятие\tСрок\tОтветственный\n"
         "1\tСеминар\tоктябрь 2022 г.\tИванов И.И.\n"
         "\n"
-        "Исполнитель: Петрова Анна Сергеевна, тел. 2-33-44\n"
+        "Дополнительные материалы размещены на сайте отдела\n"
     )
     roadmap = _import(tmp_path, text)
     assert len(roadmap.activities) == 1
     assert roadmap.sections == []
     assert any("text after the plan ignored" in w for w in roadmap.warnings)
+
+
+@pytest.mark.parametrize(
+    "trailer",
+    [
+        pytest.param("Исполнитель: Петрова Анна Сергеевна, тел. 2-33-44", id="contact"),
+        pytest.param("\tНачальник отдела образования ______ П.П. Петров", id="signature-rule"),
+        pytest.param("\tНачальник отдела образования\t\tП.П. Петров", id="signature-cells"),
+        pytest.param("* Сроки могут уточняться", id="footnote"),
+    ],
+)
+def test_signature_contact_and_footnote_end_the_plan_quietly(trailer: str, tmp_path: Path) -> None:
+    """Issue 14: under the table, in the title column, they were glued to the last activity."""
+    text = (
+        "План мероприятий на 2022-2023 учебный год\n"
+        "№\tМероприятие\tСрок\tОтветственный\n"
+        "1\tСеминар\tоктябрь 2022 г.\tИванов И.И.\n"
+        f"{trailer}\n"
+        "\tПримечание к плану\n"
+    )
+    roadmap = _import(tmp_path, text)
+    assert [(a.number, a.title) for a in roadmap.activities] == [("1", "Семинар")]
+    assert roadmap.warnings == []
+
+
+def test_a_numbered_row_under_the_signature_is_named(tmp_path: Path) -> None:
+    text = (
+        "План мероприятий на 2022-2023 учебный год\n"
+        "№\tМероприятие\tСрок\tОтветственный\n"
+        "1\tСеминар\tоктябрь 2022 г.\tИванов И.И.\n"
+        "\tНачальник отдела образования ____ П.П. Петров\n"
+        "2\tОтчёт\tмай 2023 г.\tИванов И.И.\n"
+    )
+    roadmap = _import(tmp_path, text)
+    assert len(roadmap.activities) == 1
+    assert any("line 5: a numbered row under the signature" in w for w in roadmap.warnings)
 
 
 def test_one_cell_per_line_layout(tmp_path: Path) -> None:

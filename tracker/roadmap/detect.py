@@ -42,6 +42,7 @@ from tracker.roadmap.columns import (
     read_header,
 )
 from tracker.roadmap.tables import SourceDocument, Table
+from tracker.roadmap.trailer import is_trailer
 from tracker.roadmap.vocabulary import Column, alternation, vocabulary
 
 
@@ -248,16 +249,42 @@ class _Builder:
 
     def add_table(self, table: Table, start: int) -> None:
         rows = table.rows
+        ended: str | None = None
         for index in range(start, len(rows)):
             cells = [clean(cell) for cell in rows[index]]
             if all(is_blank(cell) for cell in cells):
                 continue
             if read_header(cells) is not None or is_column_numbering(cells):
                 continue  # a header repeated on a new page, or the «1 | 2 | 3» row
+            if ended is not None:
+                self._after_end(cells, table.origin(index), ended)
+                continue
+            if self.drafts and self._is_trailer(cells):
+                ended = table.origin(index)
+                continue
             fitted, extra = self._fit(cells)
             origin = table.origin(index)
             line = table.origins[index]
             self._row(fitted, extra, origin, line, _Lookahead(self, table, index))
+
+    def _is_trailer(self, cells: list[str]) -> bool:
+        """A signature, contact or footnote row under the plan (not a numbered row)."""
+        lead = self.header.first(Column.NUMBER)
+        if lead is not None and lead < len(cells) and is_row_number(cells[lead]):
+            return False
+        return is_trailer(" ".join(cell for cell in cells if cell.strip()))
+
+    def _after_end(self, cells: list[str], origin: str, ended: str) -> None:
+        """A row under the signature: ignored, with a warning when it looks like an activity."""
+        lead = self.header.first(Column.NUMBER)
+        deadline_at = self.header.positions.get(Column.DEADLINE, ())
+        numbered = lead is not None and lead < len(cells) and is_row_number(cells[lead])
+        dated = any(p < len(cells) and not is_blank(cells[p]) for p in deadline_at)
+        if numbered and dated:
+            self.warnings.append(
+                f"{origin}: a numbered row under the signature ({ended}) was ignored: "
+                f"«{_short(' '.join(c for c in cells if c.strip()))}»"
+            )
 
     def _fit(self, cells: list[str]) -> tuple[list[str], int]:
         """The row cut to the header's width; returns the cells and how many were too many."""

@@ -52,6 +52,8 @@ class Vocabulary:
     academic_start: tuple[int, int]
     academic_end: tuple[int, int]
     period_max_years: int
+    trailer_positions: tuple[str, ...]
+    trailer_openers: tuple[str, ...]
 
 
 _SPACES = re.compile(r"\s+")
@@ -111,6 +113,8 @@ def vocabulary() -> Vocabulary:
         academic_start=_month_day(period["academic_start"]),
         academic_end=_month_day(period["academic_end"]),
         period_max_years=int(period["max_years"]),
+        trailer_positions=_strings(data["trailer"], "positions"),
+        trailer_openers=_strings(data["trailer"], "openers"),
     )
 
 

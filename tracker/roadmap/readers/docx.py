@@ -68,6 +68,8 @@ class _Level:
     fmt: str
     text: str
     start: int
+    legal: bool = False
+    """``w:isLgl``: the levels this one shows are written in Arabic numerals («I» → «1.1»)."""
 
 
 _RUSSIAN = "абвгдежзиклмнопрстуфхцчшщэюя"
@@ -148,6 +150,7 @@ class Numbering:
                     fmt=_val(lvl, "numFmt") or "decimal",
                     text=_val(lvl, "lvlText") or "",
                     start=_int(_val(lvl, "start"), 1),
+                    legal=lvl.find(f"{_W}isLgl") is not None,
                 )
             self.abstract[abstract.get(f"{_W}abstractNumId") or ""] = levels
         for num in root.iter(f"{_W}num"):
@@ -217,7 +220,7 @@ class Numbering:
             at = int(match[1]) - 1
             if at not in counters:
                 counters[at] = start(at)
-            fmt = levels[at].fmt if at in levels else "decimal"
+            fmt = levels[at].fmt if at in levels and not definition.legal else "decimal"
             return format_number(counters[at], fmt)
 
         return re.sub(r"%(\d)", place, definition.text).strip()

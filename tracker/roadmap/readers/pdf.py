@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import io
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -156,10 +157,43 @@ def _read_page(builder: _Builder, page: Any, number: int) -> None:
             if isinstance(item, _Line):
                 builder.paragraph(item.text)
             else:
-                grid = [[cell or "" for cell in row] for row in item.extract(x_tolerance=1.5)]
-                builder.rows(grid, number, ruled=True)
+                inside = [word for word in words if _inside(word, item.bbox)]
+                builder.rows(_ruled_grid(item, inside), number, ruled=True)
         return
     _unruled(builder, lines, number)
+
+
+def _ruled_grid(table: Any, words: list[dict[str, Any]]) -> list[list[str]]:
+    grid: list[list[str]] = []
+    for row in table.rows:
+        cells: list[str] = []
+        for box in row.cells:
+            if box is None:
+                cells.append("")
+                continue
+            mine = [word for word in words if _inside(word, box)]
+            cells.append(_cell_text(_lines(mine), float(box[0]), float(box[2])))
+        grid.append(cells)
+    return grid
+
+
+def _cell_text(lines: list[_Line], left: float, right: float) -> str:
+    """A cell's lines: a line wrapped by the cell's width joins the one above with a space; a
+    line that would have fitted above was broken on purpose (another executor, a list item)."""
+    if not lines:
+        return ""
+    padding = max(min(float(line.words[0]["x0"]) for line in lines) - left, 0.0)
+    limit = right - padding
+    out = [lines[0].text]
+    for above, line in itertools.pairwise(lines):
+        first = line.words[0]
+        width = float(first["x1"]) - float(first["x0"])
+        end = max(float(word["x1"]) for word in above.words)
+        if end + width > limit:
+            out[-1] = f"{out[-1]} {line.text}"
+        else:
+            out.append(line.text)
+    return "\n".join(out)
 
 
 def _inside(word: dict[str, Any], box: tuple[float, float, float, float]) -> bool:
@@ -187,17 +221,29 @@ def _cells_by_gaps(line: _Line) -> list[tuple[float, str]]:
 
 
 def _header_edges(lines: list[_Line], start: int) -> tuple[list[float], int] | None:
-    """The columns' left edges if a header starts at ``lines[start]`` (over up to 3 lines)."""
-    cells: list[tuple[float, str]] = []
+    """The columns' left edges if a header starts at ``lines[start]`` (over up to 3 lines).
+
+    A header found from a line that it does not need (a title right above it) is found again
+    from the next line."""
     for span in range(1, 4):
-        if start + span > len(lines):
+        edges = _header_at(lines[start : start + span])
+        if edges is None:
+            continue
+        if span > 1 and _header_at(lines[start + 1 : start + span]) is not None:
             return None
-        cells = _merge_cells(cells, _cells_by_gaps(lines[start + span - 1]))
-        if any(is_row_number(text) for _, text in cells):
-            return None
-        if read_header([text for _, text in cells]) is not None:
-            return [left for left, _ in cells], span
+        return edges, span
     return None
+
+
+def _header_at(lines: list[_Line]) -> list[float] | None:
+    cells: list[tuple[float, str]] = []
+    for line in lines:
+        cells = _merge_cells(cells, _cells_by_gaps(line))
+    if any(is_row_number(text) for _, text in cells):
+        return None
+    if read_header([text for _, text in cells]) is None:
+        return None
+    return [left for left, _ in cells]
 
 
 def _merge_cells(
@@ -217,36 +263,77 @@ def _merge_cells(
     return [(left, " ".join(texts)) for left, texts in out]
 
 
-def _cut(line: _Line, edges: list[float]) -> list[str]:
-    cells: list[list[str]] = [[] for _ in edges]
+def _cut(line: _Line, edges: list[float]) -> list[list[dict[str, Any]]]:
+    """The line's words in the columns whose left edges are ``edges``; a line whose words run
+    across a column edge (a section heading spanning the table) stays whole in the first."""
+    cells: list[list[dict[str, Any]]] = [[] for _ in edges]
     for word in line.words:
-        x0 = float(word["x0"])
+        x0, x1 = float(word["x0"]), float(word["x1"])
+        if any(x0 < edge - 2 < edge + 2 < x1 for edge in edges[1:]):
+            return [list(line.words)] + [[] for _ in edges[1:]]
         index = 0
         for position, edge in enumerate(edges):
             if x0 >= edge - 4:
                 index = position
-        cells[index].append(str(word["text"]))
-    return [" ".join(words) for words in cells]
+        cells[index].append(word)
+    return cells
 
 
 def _unruled(builder: _Builder, lines: list[_Line], page: int) -> None:
+    """Lines cut into columns. A line with an empty first cell goes on the row above; so does a
+    heading's line right under a heading that spans the table."""
     index = 0
     edges = builder.edges
+    row: list[list[_Line]] | None = None
+    spanning = False
+
+    def flush() -> None:
+        nonlocal row
+        if row is not None and edges is not None:
+            last = edges[-1] - 4
+            far = max(
+                (float(w["x1"]) for line in lines for w in line.words if float(w["x0"]) >= last),
+                default=last,
+            )
+            rights = [*(edge - 4 for edge in edges[1:]), far]
+            cells = [
+                _cell_text(parts, edge, right)
+                for parts, edge, right in zip(row, edges, rights, strict=True)
+            ]
+            builder.rows([cells], page, ruled=False)
+        row = None
+
     while index < len(lines):
         found = _header_edges(lines, index)
         if found is not None:
+            flush()
             edges, span = found
-            header = lines[index : index + span]
-            cells = ["" for _ in edges]
-            for line in header:
-                for position, text in enumerate(_cut(line, edges)):
-                    cells[position] = f"{cells[position]} {text}".strip()
+            header = ["" for _ in edges]
+            for line in lines[index : index + span]:
+                for position, words in enumerate(_cut(line, edges)):
+                    text = " ".join(str(word["text"]) for word in words)
+                    header[position] = f"{header[position]} {text}".strip()
             builder.edges = edges
-            builder.rows([cells], page, ruled=False)
+            builder.rows([header], page, ruled=False)
             index += span
             continue
-        if edges is None:
-            builder.paragraph(lines[index].text)
-        else:
-            builder.rows([_cut(lines[index], edges)], page, ruled=False)
+        line = lines[index]
+        above = lines[index - 1] if index else None
         index += 1
+        if edges is None:
+            builder.paragraph(line.text)
+            continue
+        cut = _cut(line, edges)
+        parts = [_Line(line.top, line.bottom, words) if words else None for words in cut]
+        this_spans = all(part is None for part in parts[1:])
+        close = above is not None and line.top - above.bottom < (line.bottom - line.top) * 0.8
+        if row is not None and spanning and this_spans and close:
+            parts[0] = _Line(line.top, line.bottom, list(line.words))
+        elif parts[0] is not None or row is None:
+            flush()
+            row = [[] for _ in edges]
+            spanning = this_spans
+        for position, part in enumerate(parts):
+            if part is not None and row is not None:
+                row[position].append(part)
+    flush()

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from tracker.roadmap.cells import clean, is_row_number
 from tracker.roadmap.columns import column_of, merge_header, read_header
 from tracker.roadmap.grid import Block, Table
+from tracker.roadmap.trailer import is_trailer
 from tracker.roadmap.vocabulary import vocabulary
 
 
@@ -69,7 +70,7 @@ def _rows_layout(lines: list[str], start: int) -> list[Block]:
         if "\t" in line:
             rows.append(line.split("\t"))
             origins.append(number)
-        elif rows and not after_blank:
+        elif rows and not after_blank and not is_trailer(line):
             _wrap_into_last_cell(rows[-1], line.strip())
         else:
             rows.append([line.strip()])
