@@ -80,20 +80,23 @@ def build_report(
     on: date,
     *,
     roadmap: str | None = None,
+    roadmaps: Sequence[str] | None = None,
     start: date | None = None,
     end: date | None = None,
 ) -> Report:
-    """The execution report of one roadmap (or all) for due dates in [start, end], on ``on``."""
-    roadmaps = [roadmap] if roadmap else None
+    """The execution report of one roadmap (or of ``roadmaps``, or all) for due dates in
+    [start, end], on ``on``."""
+    if roadmap:
+        roadmaps = [roadmap]
     facts = discipline_facts(engine, roadmaps=roadmaps, start=start, end=end)
     found = figures(facts, on)
     comments = latest_comments(engine, [fact.occurrence_id for fact in facts])
     with engine.connect() as conn:
         statement = select(RM.c.slug, RM.c.title).where(RM.c.archived_at.is_(None))
-        if roadmap:
-            statement = statement.where(RM.c.slug == roadmap)
+        if roadmaps is not None:
+            statement = statement.where(RM.c.slug.in_(list(roadmaps)))
         titles = conn.execute(statement.order_by(RM.c.slug)).all()
-    subtitle = "; ".join(row.title for row in titles) if roadmap else "все дорожные карты"
+    subtitle = "; ".join(row.title for row in titles) if roadmaps else "все дорожные карты"
     return Report(
         title=TITLE,
         subtitle=subtitle,

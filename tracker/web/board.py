@@ -36,6 +36,8 @@ class Filter(StrEnum):
     DONE_LATE = "done-late"
     CANCELLED = "cancelled"
     NEEDS_DATES = "needs-dates"
+    ON_TIME = "on-time"  # done on or before the effective due
+    PENDING = "pending"  # open, not yet due (в работе)
     ALL = "all"
 
 
@@ -47,6 +49,8 @@ FILTER_LABELS = {
     Filter.DONE_LATE: "выполненные с опозданием",
     Filter.CANCELLED: "отменённые",
     Filter.NEEDS_DATES: "нужны сроки",
+    Filter.ON_TIME: "выполненные в срок",
+    Filter.PENDING: "в работе, срок не наступил",
     Filter.ALL: "все",
 }
 
@@ -172,7 +176,8 @@ def board_rows(
     executor: str | None = None,
 ) -> list[StatusRow]:
     """The rows `tracker status` would print for each roadmap of ``slugs``, merged by due."""
-    wanted = State.DONE if state is Filter.DONE_LATE else State(state.value)
+    derived = {Filter.DONE_LATE: State.DONE, Filter.ON_TIME: State.DONE, Filter.PENDING: State.OPEN}
+    wanted = derived.get(state) or State(state.value)
     rows: list[StatusRow] = []
     for slug in slugs:
         query = StatusQuery(
@@ -183,6 +188,10 @@ def board_rows(
         rows = [row for row in rows if row.days_late]
     return sorted(rows, key=lambda r: (r.effective_due or date.max, r.roadmap, r.key))
 
+    elif state is Filter.ON_TIME:
+        rows = [row for row in rows if not row.days_late]
+    elif state is Filter.PENDING:
+        rows = [row for row in rows if row.state != "overdue"]
 
 def executor_names(engine: Engine, slugs: Sequence[str]) -> list[str]:
     """Names of the executors with activities in ``slugs``, for the filter."""

@@ -33,6 +33,7 @@ from tracker.web.board import (
     roadmap_lines,
     roadmaps,
 )
+from tracker.web.board_discipline import discipline_context
 from tracker.web.render import (
     checked_form,
     current_account,
@@ -188,6 +189,7 @@ def _board(request: Request, account: Account) -> Response:
         "errors": errors,
         "message": MESSAGES.get(request.query_params.get("m", "")),
         "due_soon_days": soon,
+        **discipline_context(web, chosen, request.query_params.get("sort", "")),
     }
     return page(request, "board.html", context)
 

@@ -238,7 +238,7 @@ async def post_extension(request: Request) -> Response:
         errors.append(f"Новый срок должен быть позже текущего ({current:%d.%m.%Y}).")
     elif new_due < item.today:
         errors.append("Новый срок не может быть в прошлом.")
-    elif new_due > current + timedelta(days=366):
+    elif new_due > max(current, item.today) + timedelta(days=366):  # long overdue: from today
         errors.append("Перенос больше чем на год запрашивается у координатора напрямую.")
     if not reason:
         errors.append("Укажите причину переноса срока.")

@@ -1,0 +1,131 @@
+"""The board's discipline table, charts and report download (both databases), and the same
+board in a real Chromium with its screenshots."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import date, timedelta
+
+import pytest
+from openpyxl import load_workbook
+from webkit import ADMIN, COORDINATOR, GIMC, PETROV, Client
+
+from tracker.store.changes import change_status
+from tracker.store.models import Status
+
+
+def board(client: Client, query: str = "") -> str:
+    client.login(*ADMIN)
+    answer = client.get(f"/board{query}")
+    assert answer.status_code == 200
+    return str(answer.text)
+
+
+NUMBER = r"<td class=\"num\">(?:<a [^>]*>|<span[^>]*>)?([^<]*)"
+
+
+def discipline_rows(text: str) -> dict[str, list[str]]:
+    """Executor (or «Итого …») → the numbers of its line in the discipline table."""
+    table = re.search(r'<table class="discipline">(.*?)</table>', text, re.S)
+    assert table, "no discipline table"
+    rows = {}
+    for name, cells in re.findall(r'<th scope="row">(.*?)</th>(.*?)</tr>', table.group(1), re.S):
+        rows[name.strip()] = re.findall(NUMBER, cells)
+    return rows
+
+
+def mark_done(client: Client) -> None:
+    world = client.world
+    now = world.clock()
+    done = Status.DONE
+    change_status(world.engine, "alpha:3", done, now=now, actor="t", completed_on=date(2023, 1, 9))
+    change_status(world.engine, "beta:1", done, now=now, actor="t", completed_on=date(2023, 1, 16))
+
+
+def test_discipline_table_adds_up_and_links_its_items(client: Client) -> None:
+    mark_done(client)
+    rows = discipline_rows(board(client))
+    total = rows.pop("Итого (каждое мероприятие один раз)")
+    for name, cells in [*rows.items(), ("Итого", total)]:
+        controlled, on_time, late, _average, overdue, pending = cells[:6]
+        assert int(controlled) == int(on_time) + int(late) + int(overdue) + int(pending), name
+    assert total[:6] == ["6", "1", "1", "4,0", "1", "3"]
+    assert set(rows) == {PETROV, GIMC}
+    text = board(client)
+    link = re.search(r'href="(/board\?executor=[^"]*state=overdue#items)"', text)
+    assert link, "numbers link to their items"
+    items = client.get(link.group(1).replace("&amp;", "&"))
+    assert items.status_code == 200 and "просроч" in items.text
+
+
+@pytest.mark.parametrize(
+    ("state", "refs"),
+    [
+        ("on-time", {"alpha:3"}),
+        ("done-late", {"beta:1"}),
+        ("pending", {"alpha:1", "alpha:4", "beta:2"}),
+    ],
+    ids=["on time", "late", "pending"],
+)
+def test_new_board_filters(client: Client, state: str, refs: set[str]) -> None:
+    mark_done(client)
+    text = board(client, f"?state={state}")
+    items = re.search(r'<section aria-labelledby="items-title".*', text, re.S)
+    assert items
+    found = set(re.findall(r">((?:alpha|beta):\d)<", items.group(0)))
+    assert found == refs
+
+
+def test_sorting_by_a_column(client: Client) -> None:
+    mark_done(client)
+    by_name = list(discipline_rows(board(client, "?sort=name")))
+    assert by_name[:2] == sorted([PETROV, GIMC])
+    text = board(client, "?sort=pending")
+    assert 'aria-sort="descending"' in text
+
+
+def test_charts_are_svg_with_no_script_or_inline_style(client: Client) -> None:
+    mark_done(client)
+    text = board(client)
+    charts = re.findall(r"<svg[^>]*pygal-chart.*?</svg>", text, re.S)
+    assert len(charts) == 2
+    for svg in charts:
+        assert "<script" not in svg and "<style" not in svg and ' style="' not in svg
+        assert 'role="img"' in svg and "viewBox" in svg
+    assert "в срок" in charts[0] and "просрочено" in charts[0]
+    assert "срок в месяце" in charts[1]
+    css = client.get("/board/charts.css")
+    assert css.status_code == 200 and "url(#fill-hatch-1)" in css.text
+    assert "#chart-" not in css.text  # made for the class, not pygal's random id
+
+
+def test_report_download(client: Client) -> None:
+    mark_done(client)
+    client.login(*ADMIN)
+    answer = client.get("/board/report.xlsx?roadmap=alpha")
+    assert answer.status_code == 200
+    assert "attachment" in answer.headers["content-disposition"]
+    book = load_workbook(io.BytesIO(answer.content))
+    figures = [row for row in book["Показатели"].iter_rows(values_only=True) if row[0] == "Итого"]
+    assert figures[0][1] == 4  # alpha has four occurrences with dates
+    assert client.get("/board/report.pdf").status_code == 404
+
+
+def test_coordinator_downloads_only_its_roadmaps(client: Client) -> None:
+    client.login(*COORDINATOR)
+    assert client.get("/board/report.csv?roadmap=alpha").status_code == 403
+    answer = client.get("/board/report.csv")
+    assert answer.status_code == 200
+    text = answer.content.decode("utf-8-sig")
+    assert "Назначить кураторов" in text and "Создать рабочую группу" not in text
+
+
+def test_extension_of_an_item_overdue_for_more_than_a_year(client: Client) -> None:
+    world = client.world
+    world.clock.advance(days=500)  # alpha:3 was due 10 January 2023
+    today = world.clock().date()
+    link = world.link("alpha:3")
+    new_due = (today + timedelta(days=30)).isoformat()
+    answer = client.submit(link, f"{link}/extension", new_due=new_due, reason="новый приказ")
+    assert answer.status_code == 303, answer.text
