@@ -359,6 +359,49 @@ def insert_notifications(
     return [str(key) for key in conn.execute(statement, list(rows.values())).scalars()]
 
 
+#: The columns of a row for :func:`insert_notification_rows`, in order.
+NOTIFICATION_ROW = (
+    "key", "occurrence_id", "recipient_key", "recipient_id", "kind", "stage", "day", "send_at",
+    "expires_at",
+)  # fmt: skip
+
+
+def insert_notification_rows(
+    conn: Connection, rows: Sequence[Sequence[object]], *, now: datetime
+) -> int:
+    """Record notifications as made, in bulk (one ``executemany`` below SQLAlchemy's per-row
+    processing); returns how many were inserted now. A key already made — by an earlier pass
+    or by another planner at this moment — is skipped by the unique key, as in
+    :func:`insert_notifications`. Rows hold the values of ``NOTIFICATION_ROW`` (aware
+    datetimes, dates). Runs in the caller's transaction."""
+    if not rows:
+        return 0
+    postgres = conn.dialect.name == "postgresql"
+    names = ", ".join(f'"{name}"' for name in (*NOTIFICATION_ROW, "created_at"))
+    marks = ", ".join(["%s" if postgres else "?"] * (len(NOTIFICATION_ROW) + 1))
+    stamp = _driver_moment(now, postgres)
+    values = [
+        (key, occurrence, recipient_key, recipient_id, kind, stage,
+         day if postgres else day.isoformat(),  # type: ignore[union-attr]
+         _driver_moment(send_at, postgres),  # type: ignore[arg-type]
+         None if expires_at is None else _driver_moment(expires_at, postgres),  # type: ignore[arg-type]
+         stamp)
+        for key, occurrence, recipient_key, recipient_id, kind, stage, day, send_at, expires_at
+        in rows
+    ]  # fmt: skip
+    cursor = conn.exec_driver_sql(
+        f"INSERT INTO {NOTIFICATION.name} ({names}) VALUES ({marks}) ON CONFLICT DO NOTHING",
+        values,
+    )
+    return int(cursor.rowcount)
+
+
+def _driver_moment(value: datetime, postgres: bool) -> object:
+    """An aware datetime as the driver stores ``UtcDateTime``: naive UTC (text on SQLite)."""
+    naive = value.astimezone(UTC).replace(tzinfo=None)
+    return naive if postgres else naive.isoformat(" ", "microseconds")
+
+
 def insert_outbox(
     conn: Connection, message: OutboxMessage, *, now: datetime, sender: str
 ) -> int | None:
@@ -733,6 +776,23 @@ def failures_since(engine: Engine, since: datetime) -> list[OutboxRow]:
     )
     with _reading(engine) as conn:
         return [OutboxRow.of(row) for row in conn.execute(query).mappings()]
+
+
+def leased_elsewhere(
+    engine: Engine, worker: str, now: datetime, only: Collection[int] | None = None
+) -> tuple[int, datetime | None]:
+    """Rows other senders hold under a lease that has not run out at ``now``: how many, and
+    when the last lease ends (they are claimed again then, if their sender died)."""
+    query = select(func.count(), func.max(OUTBOX.c.lease_until)).where(
+        OUTBOX.c.state == SENDING, OUTBOX.c.lease_until > now, OUTBOX.c.claimed_by != worker
+    )
+    if only is not None:
+        query = query.where(OUTBOX.c.id.in_(list(only)))
+    with _reading(engine) as conn:
+        number, until = conn.execute(query).one()
+    if until is not None and until.tzinfo is None:  # SQLite hands back naive UTC
+        until = until.replace(tzinfo=UTC)
+    return int(number), until
 
 
 def counts(engine: Engine) -> dict[str, int]:

@@ -4,13 +4,16 @@
 
     claim (chunks, under a lease) ──► queue ──► N senders ──► results ──► record (batched)
 
-Claiming runs one chunk ahead of the senders, so the connections stay busy; results are
-recorded as they come, several in one transaction when they come fast. A row whose processing
-raises anything unexpected is pushed back for a retry instead of ending the pass. When the
-server itself is unavailable (connection refused, AUTH refused, 421 …) the pass stops claiming
-and gives back the rows it has not tried, their attempt not counted. A claimed row that waited
-so long that its lease is nearly over is given back rather than sent, so that a row another
-sender may take over is never sent by both.
+Claiming runs one small chunk ahead of the senders, so the connections stay busy while few
+rows are claimed and not yet recorded: a sender killed mid-pass leaves only those waiting on
+their lease, and hands over again at most the one message per connection it had in flight.
+Results are recorded as they come, several in one transaction when they come fast. A row whose
+processing raises anything unexpected is pushed back for a retry instead of ending the pass.
+When the server itself is unavailable (connection refused, AUTH refused, 421 …) the pass stops
+claiming and gives back the rows it has not tried, their attempt not counted. A claimed row that
+waited so long that its lease is nearly over is given back rather than sent, so that a row
+another sender may take over is never sent by both. After the pass, the rows other senders
+hold under a lease are counted, so that «nothing to send» says what waits and until when.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ from tracker.notify.outbox import (
     Result,
     SendPolicy,
     claim,
+    leased_elsewhere,
     make_message_id,
     record,
     release,
@@ -45,6 +49,7 @@ from tracker.notify.transports import (
     make_transport,
     message_for,
 )
+from tracker.timezones import zone_or
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -61,8 +66,8 @@ __all__ = [
     "send_test_now",
 ]
 
-#: Rows claimed per transaction.
-CHUNK = 100
+#: Rows claimed per transaction, per connection of the transport: a small in-flight window.
+PER_CONNECTION = 8
 #: A claimed row is given back unsent once this share of its lease has gone by.
 LEASE_MARGIN = 0.8
 #: Seconds results wait to be recorded together: one transaction for all that arrive meanwhile.
@@ -88,6 +93,8 @@ class SendReport:
     lines: list[SendLine] = field(default_factory=list)
     released: int = 0
     halted: str | None = None  # why the pass stopped early: the server was unavailable
+    leased: int = 0  # rows other senders hold under a lease that has not run out
+    leased_until: str | None = None  # when the last of those leases ends, for people
 
     def count(self, outcome: Outcome) -> int:
         return sum(1 for line in self.lines if line.outcome is outcome)
@@ -122,7 +129,14 @@ class SendReport:
         parts = [f"{counts[o]} {o.value}" for o in Outcome if counts[o]]
         if self.released:
             parts.append(f"{self.released} given back")
-        return ", ".join(parts) or "nothing to send"
+        done = ", ".join(parts) or "nothing to send"
+        if self.leased:
+            held = "message waits" if self.leased == 1 else "messages wait"
+            done += (
+                f"; {self.leased} {held} on another sender's lease until {self.leased_until} "
+                "(a stopped sender's are sent again then)"
+            )
+        return done
 
 
 def default_worker() -> str:
@@ -161,7 +175,7 @@ class _Pass:
         self.unsent: list[OutboxRow] = []
         concurrency = max(1, transport.concurrency)
         self.queue: asyncio.Queue[tuple[OutboxRow, float] | None] = asyncio.Queue(
-            maxsize=max(chunk, concurrency)
+            maxsize=concurrency
         )
         self.results: asyncio.Queue[Result | None] = asyncio.Queue()
         self.senders = concurrency
@@ -230,8 +244,12 @@ class _Pass:
             self._note(claimed)
             if claimed.touched == 0:
                 return
-            for row in claimed.rows:
-                await self.queue.put((row, at))
+            for index, row in enumerate(claimed.rows):
+                try:
+                    await self.queue.put((row, at))
+                except BaseException:  # cancelled while the queue was full: give the rest back
+                    self.unsent.extend(claimed.rows[index:])
+                    raise
             if remaining is not None:
                 remaining -= len(claimed.rows)
 
@@ -313,16 +331,17 @@ async def send_pass(
     stop: asyncio.Event | None = None,
     transport: Transport | None = None,
     lease: timedelta | None = None,
-    chunk: int = CHUNK,
+    chunk: int | None = None,
     only: Collection[int] | None = None,
 ) -> SendReport:
     """Send what the outbox holds for ``now``, as ``worker``; returns what happened to each row.
 
-    At most ``limit`` rows are claimed (all due rows without it), ``chunk`` per transaction,
-    each under a lease of ``lease`` (default ``[daemon] lease_seconds``). Setting ``stop`` ends
-    the pass after the messages in flight; the rows not tried yet are given back. ``transport``
-    defaults to the configured one (``[mail] transport``), opened and closed by the pass.
-    ``only`` restricts the pass to these outbox ids.
+    At most ``limit`` rows are claimed (all due rows without it), ``chunk`` per transaction
+    (default :data:`PER_CONNECTION` per connection of the transport), each under a lease of
+    ``lease`` (default ``[daemon] lease_seconds``). Setting ``stop`` ends the pass after the
+    messages in flight; the rows not tried yet are given back. ``transport`` defaults to the
+    configured one (``[mail] transport``), opened and closed by the pass. ``only`` restricts the
+    pass to these outbox ids.
     """
     own = transport is None
     used = transport if transport is not None else make_transport(settings)
@@ -335,14 +354,19 @@ async def send_pass(
         limit=limit,
         stop=stop,
         lease=lease if lease is not None else timedelta(seconds=settings.daemon.lease_seconds),
-        chunk=max(1, chunk),
+        chunk=max(1, chunk or PER_CONNECTION * max(1, used.concurrency)),
         only=only,
     )
     try:
-        return await run.run()
+        report = await run.run()
     finally:
         if own:
             await used.close()
+    report.leased, until = await asyncio.to_thread(leased_elsewhere, engine, worker, now, only)
+    if until is not None:
+        zone = zone_or(settings.policy.timezone, "UTC")
+        report.leased_until = f"{until.astimezone(zone):%Y-%m-%d %H:%M} {settings.policy.timezone}"
+    return report
 
 
 def send_now(
