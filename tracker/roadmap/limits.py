@@ -21,7 +21,8 @@ MAX_PAGES = 2_000
 
 def too_big(path: Path, what: str, count: int, limit: int) -> InputError:
     """The error for ``count`` ``what`` where at most ``limit`` are read."""
+    shown, most = f"{count:,}".replace(",", " "), f"{limit:,}".replace(",", " ")
     return InputError(
-        f"{path}: {count:,} {what}, more than the {limit:,} a roadmap may have".replace(",", " "),
+        f"{path}: {shown} {what}, more than the {most} a roadmap may have",
         hint="the file is damaged or not a roadmap; save the plan alone into a new file",
     )
