@@ -260,3 +260,48 @@ def test_server_down_stops_the_pass_and_gives_rows_back(engine: Engine, tmp_path
     assert all(r.next_attempt_at == NOW + timedelta(minutes=1) for r in tried)
     assert all(r.attempts == 0 and r.claimed_by is None for r in states if r not in tried)
     assert PASSWORD not in str(report)
+
+
+def test_file_transport_removes_what_a_killed_writer_left(tmp_path: Path) -> None:
+    """Issue 17: a kill -9 between writing and renaming left a hidden .tmp for ever."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    day = tmp_path / "outbox" / "2024-05-20"
+    day.mkdir(parents=True)
+    writer = (
+        "import os, sys, tempfile, time\n"
+        "from tracker.notify.transports import _host\n"
+        "handle, name = tempfile.mkstemp(dir=sys.argv[1], "
+        "prefix=f'.{_host()}.{os.getpid()}.', suffix='.tmp')\n"
+        "os.write(handle, b'From: half a message')\n"
+        "print(name, flush=True)\n"
+        "time.sleep(600)\n"
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-c", writer, str(day)], stdout=subprocess.PIPE, text=True
+    )
+    assert process.stdout is not None
+    killed = Path(process.stdout.readline().strip())
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    from tracker.notify.transports import _host
+
+    alive = day / f".{_host()}.{os.getpid()}.abcd1234.tmp"  # a write in progress: ours
+    old_legacy = day / ".k2j4h5g6.tmp"  # an older version's, two days old
+    fresh_legacy = day / ".z9y8x7w6.tmp"  # an older version's, maybe being written
+    other_host = day / ".elsewhere.4242.q1w2e3r4.tmp"  # another host's (a shared folder)
+    delivered = day / "m1.tracker_tracker.example.org.eml"
+    for path in (alive, old_legacy, fresh_legacy, other_host, delivered):
+        path.write_bytes(b"x")
+    two_days_ago = time.time() - 2 * 24 * 3600
+    os.utime(old_legacy, (two_days_ago, two_days_ago))
+
+    FileTransport(tmp_path / "outbox")
+    left = {path.name for path in day.iterdir()}
+    assert killed.name not in left
+    assert old_legacy.name not in left
+    assert left == {alive.name, fresh_legacy.name, other_host.name, delivered.name}

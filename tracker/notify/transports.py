@@ -24,6 +24,7 @@ import re
 import socket
 import ssl
 import tempfile
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -142,15 +143,23 @@ def message_for(row: OutboxRow, sender: str, when: datetime) -> Message:
 
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+_SWEPT: set[Path] = set()  # folders whose stale temporary files this process removed
 _WIRE = compat32.clone(linesep="\r\n")
 
 
 class FileTransport:
     """Writes each message to ``<folder>/<YYYY-MM-DD>/<message-id>.eml``, atomically (temporary
-    file + rename). Sending the same message again rewrites the same file."""
+    file + rename). Sending the same message again rewrites the same file.
+
+    A writer killed between the two steps leaves a hidden temporary file; the first transport of
+    a process over a folder removes those whose writer is gone (:func:`remove_stale_temporaries`).
+    """
 
     def __init__(self, folder: Path) -> None:
         self.folder = Path(folder)
+        if self.folder not in _SWEPT:
+            _SWEPT.add(self.folder)
+            remove_stale_temporaries(self.folder)
 
     @property
     def concurrency(self) -> int:
@@ -179,10 +188,64 @@ class FileTransport:
         return None
 
 
+#: A temporary file of :func:`write_atomically`: ``.<host>.<pid>.<random>.tmp``; older
+#: versions wrote ``.<random>.tmp``.
+_TEMPORARY = re.compile(r"\.(?:(?P<host>[A-Za-z0-9_-]+)\.(?P<pid>\d+)\.)?[^.]+\.tmp")
+#: A temporary file this old is stale whoever wrote it (a write takes milliseconds).
+STALE_AFTER = 24 * 3600
+
+
+def _host() -> str:
+    return _UNSAFE.sub("_", socket.gethostname() or "localhost").replace(".", "_")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
+
+
+def remove_stale_temporaries(folder: Path) -> list[Path]:
+    """Remove the temporary files a killed writer left in ``folder``'s day folders: those of a
+    process of this host that is gone, and any older than :data:`STALE_AFTER` seconds. Returns
+    what was removed; a folder that cannot be read is left alone."""
+    removed: list[Path] = []
+    host = _host()
+    try:
+        days = [day for day in folder.iterdir() if day.is_dir()]
+    except OSError:
+        return removed
+    for day in days:
+        try:
+            candidates = [entry for entry in os.scandir(day) if entry.name.startswith(".")]
+        except OSError:
+            continue
+        for entry in candidates:
+            found = _TEMPORARY.fullmatch(entry.name)
+            if found is None or not entry.is_file(follow_symlinks=False):
+                continue
+            pid = found["pid"]
+            mine_and_dead = found["host"] == host and pid is not None and not _alive(int(pid))
+            try:
+                old = time.time() - entry.stat(follow_symlinks=False).st_mtime > STALE_AFTER
+                if mine_and_dead or old:
+                    os.unlink(entry.path)
+                    removed.append(Path(entry.path))
+            except OSError:
+                continue
+    return removed
+
+
 def write_atomically(target: Path, data: bytes) -> None:
     """Write ``data`` to ``target`` so that readers see the old file or the whole new one."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".", suffix=".tmp")
+    handle, temporary = tempfile.mkstemp(
+        dir=target.parent, prefix=f".{_host()}.{os.getpid()}.", suffix=".tmp"
+    )
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
