@@ -8,16 +8,18 @@ the query behind `tracker status`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import csv
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import IO, Any
 
 from sqlalchemy import ColumnElement, Engine, and_, case, func, literal, select
 
+from tracker.csv_safe import neutralise
 from tracker.store.models import Status
-from tracker.store.status import State, StatusQuery, StatusRow, status_rows, todays
+from tracker.store.status import FIELDS, State, StatusQuery, StatusRow, status_rows, todays
 from tracker.store.tables import ACTIVITY as A
 from tracker.store.tables import ACTIVITY_EXECUTOR as AE
 from tracker.store.tables import EXECUTOR as EX
@@ -34,10 +36,10 @@ class Filter(StrEnum):
     DUE_SOON = "due-soon"
     DONE = "done"
     DONE_LATE = "done-late"
-    CANCELLED = "cancelled"
-    NEEDS_DATES = "needs-dates"
     ON_TIME = "on-time"  # done on or before the effective due
     PENDING = "pending"  # open, not yet due (в работе)
+    CANCELLED = "cancelled"
+    NEEDS_DATES = "needs-dates"
     ALL = "all"
 
 
@@ -47,10 +49,10 @@ FILTER_LABELS = {
     Filter.DUE_SOON: "скоро срок",
     Filter.DONE: "выполненные",
     Filter.DONE_LATE: "выполненные с опозданием",
-    Filter.CANCELLED: "отменённые",
-    Filter.NEEDS_DATES: "нужны сроки",
     Filter.ON_TIME: "выполненные в срок",
     Filter.PENDING: "в работе, срок не наступил",
+    Filter.CANCELLED: "отменённые",
+    Filter.NEEDS_DATES: "нужны сроки",
     Filter.ALL: "все",
 }
 
@@ -186,12 +188,12 @@ def board_rows(
         rows += status_rows(engine, query)
     if state is Filter.DONE_LATE:
         rows = [row for row in rows if row.days_late]
-    return sorted(rows, key=lambda r: (r.effective_due or date.max, r.roadmap, r.key))
-
     elif state is Filter.ON_TIME:
         rows = [row for row in rows if not row.days_late]
     elif state is Filter.PENDING:
         rows = [row for row in rows if row.state != "overdue"]
+    return sorted(rows, key=lambda r: (r.effective_due or date.max, r.roadmap, r.key))
+
 
 def executor_names(engine: Engine, slugs: Sequence[str]) -> list[str]:
     """Names of the executors with activities in ``slugs``, for the filter."""
@@ -210,3 +212,21 @@ def executor_names(engine: Engine, slugs: Sequence[str]) -> list[str]:
     )
     with engine.connect() as conn:
         return list(conn.execute(statement).scalars())
+
+
+def board_csv(rows: Iterable[StatusRow], stream: IO[str]) -> None:
+    """The rows as CSV, the columns of `tracker status --format csv`, every text cell made
+    safe for spreadsheets (:func:`tracker.csv_safe.neutralise`): a title that starts with
+    ``=`` or ``-`` is shown as text, never run as a formula."""
+    writer = csv.writer(stream)
+    writer.writerow(FIELDS)
+    for row in rows:
+        record = row.to_json()
+        record["executors"] = "; ".join(row.executors)
+        writer.writerow([_cell(record[key]) for key in FIELDS])
+
+
+def _cell(value: object) -> object:
+    if value is None:
+        return ""
+    return neutralise(value) if isinstance(value, str) else value

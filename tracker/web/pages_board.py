@@ -15,7 +15,6 @@ from starlette.routing import Route
 from tracker.errors import InputError, TrackerError
 from tracker.store.changes import history
 from tracker.store.models import RequestState
-from tracker.store.present import status_csv
 from tracker.store.requests import (
     approve_request,
     decline_request,
@@ -27,6 +26,7 @@ from tracker.web.accounts import Account, authenticate
 from tracker.web.board import (
     FILTER_LABELS,
     Filter,
+    board_csv,
     board_rows,
     executor_lines,
     executor_names,
@@ -222,7 +222,7 @@ def export_csv(request: Request) -> Response:
         rows = []
     stream = io.StringIO()
     stream.write("\ufeff")  # so that spreadsheet programs read the Cyrillic as UTF-8
-    status_csv(rows, stream)
+    board_csv(rows, stream)
     name = f"tracker-{chosen.state.value}-{web.now():%Y-%m-%d}.csv"
     return Response(
         stream.getvalue(),
