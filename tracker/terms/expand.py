@@ -13,6 +13,7 @@ from functools import lru_cache
 
 from tracker.calendar import WorkCalendar, russian_calendar
 from tracker.errors import PhraseError
+from tracker.terms import fast
 from tracker.terms import grammar as g
 from tracker.terms import nodes as n
 from tracker.terms.lexer import FOREIGN, Token, near_miss, tokenize
@@ -43,6 +44,14 @@ def _expand(text: str, period: Period, calendar: WorkCalendar) -> Expansion:
     problem = period_problem(period)
     if problem is not None:
         return Expansion(text=text, kind=Kind.ERROR, error=problem)
+    quick = fast.read(text, period)
+    if quick is not None:
+        return quick
+    return read_fully(text, period, calendar)
+
+
+def read_fully(text: str, period: Period, calendar: WorkCalendar) -> Expansion:
+    """The full reader, without the fast scanner (the tests compare the two)."""
     try:
         return _Reader(text, period, calendar).read()
     except PhraseError as error:
