@@ -68,7 +68,8 @@ def read(text: str, period: Period) -> Expansion | None:
         return None  # a date that does not exist: the full reader says why
     if node is None:
         return None
-    start, due = n.bounds(node)
+    first, due = n.bounds(node)
+    start: date | None = first
     rule = n.describe(node)
     pre = groups["pre"]
     if pre is not None:
