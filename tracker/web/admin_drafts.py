@@ -31,7 +31,7 @@ SLUG = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
 KIND_LABELS = {
     Kind.ONCE: "один раз",
     Kind.RECURRING: "повторяется",
-    Kind.CONTINUOUS: "весь период",
+    Kind.CONTINUOUS: "постоянно",
     Kind.UNSCHEDULED: "без срока",
     Kind.ERROR: "нет дат",
 }
