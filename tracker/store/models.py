@@ -360,6 +360,34 @@ class WebAccount(SQLModel, table=True):
     password_hash: str = Field(description="scrypt$N$r$p$salt$hash (hashlib.scrypt)")
     created_at: datetime = Field(sa_type=UtcDateTime)
     disabled_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    session_generation: int = Field(
+        default=0,
+        sa_column_kwargs={"server_default": "0"},
+        description="in every session cookie; logout and a new password add one (issue 17)",
+    )
+
+
+class LoginOutcome(StrEnum):
+    OK = "ok"
+    WRONG = "wrong"  # unknown login, wrong password, or a disabled account
+    THROTTLED = "throttled"  # refused with 429 before the password was checked
+
+
+class LoginAttempt(SQLModel, table=True):
+    """Every attempt to log in to the board: what login throttling counts and admins read."""
+
+    __tablename__ = "login_attempt"
+    __table_args__ = (
+        CheckConstraint("outcome IN ('ok', 'wrong', 'throttled')", name="outcome"),
+        Index("ix_login_attempt_login_at", "login", "at"),
+        Index("ix_login_attempt_address_at", "address", "at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(sa_type=UtcDateTime)
+    login: str = Field(description="as typed, trimmed and lower-cased, at most 64 characters")
+    address: str = Field(description="the client's address as the server saw it")
+    outcome: str
 
 
 class RequestState(StrEnum):

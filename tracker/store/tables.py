@@ -13,6 +13,7 @@ from tracker.store.models import (
     Extension,
     ExtensionRequest,
     FeedSecret,
+    LoginAttempt,
     NotificationRecord,
     Occurrence,
     OutboxRecord,
@@ -45,6 +46,7 @@ ROADMAP_COORDINATOR = table_of(RoadmapCoordinator)
 STATUS_CHANGE = table_of(StatusChange)
 EXTENSION_REQUEST = table_of(ExtensionRequest)
 FEED_SECRET = table_of(FeedSecret)
+LOGIN_ATTEMPT = table_of(LoginAttempt)
 WEB_ACCOUNT = table_of(WebAccount)
 WEB_KEY = table_of(WebKey)
 WORKER = table_of(Worker)
