@@ -13,10 +13,12 @@ import warnings
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import anyio
+import loadkit
 import pytest
 import webkit
 from sqlalchemy import Engine, event
@@ -179,3 +181,31 @@ def test_the_busy_page_needs_no_database() -> None:
     page = busy_page(environment(ZoneInfo("Europe/Moscow")))
     assert page.status_code == 503
     assert page.headers["retry-after"] == str(RETRY_AFTER)
+
+
+# --- a real `tracker serve` under 50 + 50 clients ----------------------------------------------
+
+#: Seconds of load per database (CI runs both).
+LOAD_SECONDS = 20
+
+
+def test_serve_holds_50_board_and_50_link_clients_and_recovers(db_url: str, tmp_path: Path) -> None:
+    seeded = loadkit.seed(db_url)
+    with loadkit.Server(db_url, tmp_path) as server:
+        load = loadkit.run_load(server.base, seeded, board=50, links=50, seconds=LOAD_SECONDS)
+        board, links = load.kinds["board"], load.kinds["links"]
+        assert load.failures() == Counter(), load.failures()
+        assert load.server_errors() == 0, (board.statuses, links.statuses)
+        assert set(board.statuses) == {200} and set(links.statuses) == {200}
+        assert board.requests >= 50 and links.requests >= 50
+        assert board.resent + links.resent <= 100  # at most once per client, after the logins
+        assert loadkit.answers_normally(server.base, seeded) == [200, 200]
+        assert server.rss_mb() < 500
+    print(
+        f"\n{db_url.split(':')[0]}: {load.seconds:.0f} s, "
+        f"board {board.requests} p50 {board.percentile(0.5) * 1000:.0f} ms "
+        f"p99 {board.percentile(0.99) * 1000:.0f} ms; links {links.requests} "
+        f"p50 {links.percentile(0.5) * 1000:.0f} ms p99 {links.percentile(0.99) * 1000:.0f} ms; "
+        f"{(board.requests + links.requests) / load.seconds:.0f} req/s; "
+        f"resent after a keep-alive close {board.resent + links.resent}"
+    )
