@@ -5,14 +5,23 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import date, timedelta
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import pytest
+from browserkit import chromium, coordinator_logs_in, new_page, screenshot, seed_schedules, serving
 from openpyxl import load_workbook
-from webkit import ADMIN, COORDINATOR, GIMC, PETROV, Client
+from playwright.sync_api import expect
+from sqlalchemy import Engine
+from webkit import ADMIN, COORDINATOR, GIMC, PETROV, Client, Clock
 
+from tracker.config import default_settings
 from tracker.store.changes import change_status
-from tracker.store.models import Status
+from tracker.store.models import AccountRole, Status
+from tracker.web.accounts import add_account
+from tracker.web.app import create_app
 
 
 def board(client: Client, query: str = "") -> str:
@@ -129,3 +138,62 @@ def test_extension_of_an_item_overdue_for_more_than_a_year(client: Client) -> No
     new_due = (today + timedelta(days=30)).isoformat()
     answer = client.submit(link, f"{link}/extension", new_due=new_due, reason="новый приказ")
     assert answer.status_code == 303, answer.text
+
+
+# --- in a real browser, on the seed roadmaps ----------------------------------------------------
+
+BROWSER_NOW = datetime(2022, 10, 9, 23, 30, tzinfo=UTC)  # 10 October, morning in Vladivostok
+
+
+@pytest.fixture
+def seeded(engine: Engine) -> Iterator[str]:
+    """The five seed roadmaps with some work done (on time and late), served live; the URL."""
+    seed_schedules(engine, BROWSER_NOW - timedelta(days=60))
+    done = Status.DONE
+    for ref, on in [
+        ("spassk-2022:1", date(2022, 9, 9)),
+        ("spassk-2022:2", date(2022, 9, 14)),
+        ("divnogorsk-2022:2.3", date(2022, 3, 30)),
+        ("divnogorsk-2022:5.2", date(2022, 3, 15)),
+        ("pelym-2020:1.1", date(2022, 10, 3)),
+    ]:
+        change_status(engine, ref, done, now=BROWSER_NOW, actor="t", completed_on=on)
+    add_account(
+        engine, ADMIN[0], ADMIN[1], role=AccountRole.ADMIN, name="Администратор", now=BROWSER_NOW
+    )
+    clock = Clock(BROWSER_NOW)
+
+    def app_for(base_url: str) -> Any:
+        settings = default_settings()
+        settings = replace(settings, web=replace(settings.web, base_url=base_url))
+        return create_app(settings, engine, clock=clock)
+
+    with serving(app_for) as server:
+        yield server.url
+
+
+def test_board_charts_in_chromium(seeded: str, db_url: str) -> None:
+    with chromium() as browser:
+        desk = new_page(browser)
+        coordinator_logs_in(desk, seeded, *ADMIN)
+        desk.goto(f"{seeded}/board?roadmap=divnogorsk-2022")
+        table = desk.locator("table.discipline")
+        expect(table.locator("tfoot")).to_contain_text("Итого")
+        charts = desk.locator("figure.chart svg")
+        expect(charts).to_have_count(2)
+        box = charts.first.bounding_box()
+        assert box is not None and box["width"] > 300 and box["height"] > 100
+        css = desk.request.get(f"{seeded}/board/charts.css").text()
+        assert "fill-hatch-1" in css
+        if db_url.startswith("sqlite"):
+            screenshot(desk, "board-discipline", element="#discipline")
+        phone = new_page(browser, phone=True)
+        coordinator_logs_in(phone, seeded, *ADMIN)
+        phone.goto(f"{seeded}/board?roadmap=divnogorsk-2022")
+        width = phone.locator("figure.chart svg").first.bounding_box()
+        assert width is not None and width["width"] <= 390
+        if db_url.startswith("sqlite"):
+            screenshot(phone, "board-discipline-phone", element="#discipline")
+        link = desk.locator("table.discipline tfoot a").first
+        link.click()
+        expect(desk.locator("#items")).to_be_visible()

@@ -14,6 +14,7 @@ and every bar its number, so the charts read in grey print and without colour vi
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -91,7 +92,6 @@ class Chart:
 def _config(**extra: object) -> dict[str, object]:
     return {
         "style": _STYLE,
-        "css": [],
         "js": [],
         "disable_xml_declaration": True,
         "explicit_size": False,
@@ -128,7 +128,7 @@ def chart_css() -> str:
     """The rules pygal would have inlined, for every chart of this module, plus the fills."""
     probe = pygal.Bar(**_config())
     probe.add("x", [1])
-    css = "\n".join(_STYLE_ELEMENT.findall(probe.render(is_unicode=True)))
+    css = html.unescape("\n".join(_STYLE_ELEMENT.findall(probe.render(is_unicode=True))))
     css = _ID.sub("__chart__", css).replace("#__chart__", f".{_CLASS}")
     fills = "\n".join(
         f".{_CLASS} .color-{index}, .{_CLASS} .color-{index} .rect "
@@ -144,6 +144,7 @@ def chart_css() -> str:
         " grid-template-columns: repeat(auto-fit, minmax(min(100%, 30rem), 1fr))}\n"
         ".chart {margin: 0; background: #fff; border: 1px solid #c9ced6; border-radius: 6px;"
         " padding: .25rem}\n"
+        ".chart figcaption {font-weight: bold; padding: .25rem .5rem}\n"
         ".chart-defs {position: absolute; width: 0; height: 0; overflow: hidden}\n"
         ".visually-hidden {position: absolute; width: 1px; height: 1px; overflow: hidden;"
         " clip: rect(0 0 0 0); white-space: nowrap}\n"
@@ -159,7 +160,7 @@ def executor_chart(rows: Sequence[ExecutorFigures], *, limit: int = 15) -> Chart
     shown = list(rows[:limit])
     height = 140 + 34 * max(len(shown), 1)
     chart = pygal.HorizontalStackedBar(
-        **_config(width=720, height=height, show_x_guides=True, show_y_guides=False)
+        **_config(width=560, height=height, show_x_guides=True, show_y_guides=False)
     )
     title = "Исполнение по исполнителям"
     chart.x_labels = [_short_name(row.executor.name) for row in reversed(shown)]
@@ -176,7 +177,7 @@ def executor_chart(rows: Sequence[ExecutorFigures], *, limit: int = 15) -> Chart
 
 
 def _short_name(name: str) -> str:
-    return name if len(name) <= 38 else name[:37] + "…"
+    return name if len(name) <= 30 else name[:29] + "…"
 
 
 def months_of(today: date, back: int = 9, ahead: int = 3) -> list[date]:
@@ -207,12 +208,13 @@ def month_chart(facts: Sequence[Fact], today: date) -> Chart:
     """Bars per month: how many were due in it against how many were done in it."""
     months = months_of(today)
     counts = month_counts(facts, months, today)
-    chart = pygal.Bar(**_config(width=720, height=340, x_label_rotation=0))
-    title = "По месяцам: срок и выполнение"
-    chart.x_labels = [
-        f"{MONTHS[m.month - 1]}\n{m.year}" if m.month == 1 or i == 0 else MONTHS[m.month - 1]
-        for i, m in enumerate(months)
-    ]
+    chart = pygal.Bar(**_config(width=560, height=320, x_label_rotation=0))
+    first, last = months[0], months[-1]
+    title = (
+        f"По месяцам, {MONTHS[first.month - 1]} {first.year} — {MONTHS[last.month - 1]} "
+        f"{last.year}: срок и выполнение"
+    )
+    chart.x_labels = [MONTHS[m.month - 1] for m in months]
     chart.add("срок в месяце", [due or None for due, _ in counts])
     chart.add("выполнено в месяце", [done or None for _, done in counts])
     summary = "; ".join(
@@ -220,4 +222,7 @@ def month_chart(facts: Sequence[Fact], today: date) -> Chart:
         for m, (due, done) in zip(months, counts, strict=True)
     )
     svg = _clean(chart.render(is_unicode=True), "months", title)
+    # «срок» takes the dotted fill of «в работе», «выполнено» the solid one of «в срок»
+    svg = svg.replace("color-0", "color-x").replace("color-1", "color-0")
+    svg = svg.replace("color-x", "color-3")
     return Chart("months", title, svg, summary)
