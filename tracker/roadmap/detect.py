@@ -30,6 +30,7 @@ from tracker.roadmap.cells import (
     is_roman,
     is_row_number,
     join_fragment,
+    lines,
     phrase,
     prose,
     tidy_number,
@@ -41,6 +42,7 @@ from tracker.roadmap.columns import (
     merge_header,
     read_header,
 )
+from tracker.roadmap.glue import glued_reason, several_numbers, starts_row
 from tracker.roadmap.tables import SourceDocument, Table
 from tracker.roadmap.trailer import is_trailer
 from tracker.roadmap.vocabulary import Column, alternation, vocabulary
@@ -364,7 +366,17 @@ class _Builder:
                 self._section(number, prose(cells[title_at]).replace("\n", " "), origin)
                 return
         number = tidy_number(lead_text) if number_at is not None else ""
+        numbers = several_numbers(lead_text) if number_at is not None else []
+        if numbers:
+            number = numbers[0]
         self._activity(cells, number, origin, line, extra)
+        if numbers:
+            message = (
+                f"row {number} looks like several rows glued together: its number cell holds "
+                f"{', '.join(numbers)}"
+            )
+            self.warnings.append(f"{origin}: {message}; check it")
+            self.drafts[-1].notes.append(message)
 
     def _section(self, label: str | None, title: str, origin: str) -> None:
         inferred = False
@@ -409,6 +421,17 @@ class _Builder:
     def _continue(self, cells: list[str], extra: int, origin: str) -> None:
         draft = self.drafts[-1]
         deadline_at = set(self.header.positions.get(Column.DEADLINE, ()))
+        title_at = self.header.first(Column.TITLE)
+        title = cells[title_at] if title_at is not None else ""
+        deadline = " ".join(cells[p] for p in deadline_at if not is_blank(cells[p]))
+        if starts_row(title, deadline):
+            message = (
+                f"row {draft.number} looks like several rows glued together: the row under it "
+                f"({origin}) has no number but a title «{_short(title, 40)}» and a deadline "
+                f"«{_short(deadline, 30)}» of its own"
+            )
+            self.warnings.append(f"{draft.origin}: {message}; check it")
+            draft.notes.append(message)
         for position, texts in self._parts(cells).items():
             if position in deadline_at and extra:
                 draft.notes.append(
@@ -434,6 +457,7 @@ class _Builder:
             )
         sections = self.sections[: last_used + 1]
         rows = [self._finish_row(draft) for draft in self.drafts]
+        self._check_glued(rows)
         seen: dict[tuple[str | None, str], str] = {}
         for row in rows:
             key = (row.section, row.number)
@@ -444,6 +468,21 @@ class _Builder:
                 )
             seen.setdefault(key, row.origin)
         return Plan(self.header, sections, rows, before, headings, self.warnings)
+
+    def _check_glued(self, rows: list[PlanRow]) -> None:
+        deadline_at = self.header.positions.get(Column.DEADLINE, ())
+        for index, (row, draft) in enumerate(zip(rows, self.drafts, strict=True)):
+            after = rows[index + 1].number if index + 1 < len(rows) else None
+            deadline_lines = sum(
+                len(lines(fragment)) for p in deadline_at for fragment in draft.parts.get(p, [])
+            )
+            title_at = self.header.positions.get(Column.TITLE, ())
+            raw_title = "\n".join(f for p in title_at for f in draft.parts.get(p, []))
+            reason = glued_reason(row.number, after, row.title, raw_title, deadline_lines)
+            if reason is not None:
+                message = f"row {row.number} looks like several rows glued together: {reason}"
+                self.warnings.append(f"{row.origin}: {message}; check it")
+                row.notes.append(message)
 
     def _finish_row(self, draft: _Draft) -> PlanRow:
         def cells(column: Column) -> list[list[str]]:
