@@ -98,8 +98,10 @@ def _stem(filename: str) -> str:
 
 
 def default_slug(filename: str, today: date) -> str:
-    slug = re.sub(r"[^a-z0-9_-]+", "-", _stem(filename).lower()).strip("-_")[:64]
-    return slug if drafts.SLUG.fullmatch(slug) else f"plan-{today:%Y%m%d}"
+    slug = re.sub(r"[^a-z0-9_-]+", "-", _stem(filename).lower()).strip("-_")[:58]
+    if not slug:
+        return f"plan-{today:%Y%m%d}"
+    return slug if re.search(r"[a-z]", slug) else f"plan-{slug}"  # «План 2022» → plan-2022
 
 
 def read_upload(
@@ -386,7 +388,10 @@ def _save(request: Request, draft: drafts.Draft, form: FormData) -> None:
         add_aliases(people_file, draft.aliases)
         draft.aliases = {}
     target = folder / (draft.target or f"{draft.roadmap.slug}.toml")
-    schedule_file.write(draft.roadmap, target, force=draft.target is not None)
+    try:
+        schedule_file.write(draft.roadmap, target, force=draft.target is not None)
+    except OSError as error:
+        raise InputError(f"cannot write {target}: {error.strerror}") from None
     report = sync_directory(
         web.engine,
         folder,
