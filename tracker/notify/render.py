@@ -172,12 +172,42 @@ def resolve_templates_dir(configured: Path) -> Path:
 def _where(error: BaseException) -> str:
     """``name:line`` of the innermost template frame in ``error``'s traceback, if any."""
     if isinstance(error, jinja2.TemplateSyntaxError):
-        return f"{error.name or error.filename}:{error.lineno}"
+        return f"{(error.name or error.filename or '').removeprefix(_ESCAPED)}:{error.lineno}"
     found = ""
     for frame in traceback.extract_tb(error.__traceback__):
         if frame.filename.endswith(".j2"):
             found = f"{Path(frame.filename).name}:{frame.lineno}"
     return found
+
+
+#: A text template imported into an HTML one is compiled a second time under this prefix, escaped.
+_ESCAPED = "html:"
+_TEXT = (".txt.j2", ".txt")
+
+
+def _autoescape(name: str | None) -> bool:
+    """Escaping is the rule: every template is escaped but a text one (``*.txt.j2``), and a text
+    partial imported into an escaped template is escaped there too (its macros return markup)."""
+    return name is None or name.startswith(_ESCAPED) or not name.endswith(_TEXT)
+
+
+class _Loader(jinja2.FileSystemLoader):
+    """Templates from a folder; ``html:NAME`` is ``NAME`` (compiled escaped)."""
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
+        return super().get_source(environment, template.removeprefix(_ESCAPED))
+
+
+class _Environment(jinja2.Environment):
+    """Sends a text template imported by an escaped template to its escaped copy, so a macro
+    of ``_macros.txt.j2`` called from an HTML message escapes titles and names."""
+
+    def join_path(self, template: str, parent: str) -> str:
+        if _autoescape(parent) and not _autoescape(template):
+            return _ESCAPED + template
+        return template
 
 
 class Renderer:
@@ -189,12 +219,10 @@ class Renderer:
 
     def __init__(self, templates_dir: Path) -> None:
         self.templates_dir = Path(templates_dir)
-        self.env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(str(self.templates_dir)),
+        self.env = _Environment(
+            loader=_Loader(str(self.templates_dir)),
             undefined=jinja2.StrictUndefined,
-            autoescape=jinja2.select_autoescape(
-                enabled_extensions=("html.j2",), default_for_string=False, default=False
-            ),
+            autoescape=_autoescape,
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
