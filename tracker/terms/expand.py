@@ -120,6 +120,15 @@ class _Reader:
             "event" in markers or "unscheduled" in markers
         ):
             why = next(p.text for p in parts if isinstance(p, g.Marker) and p.name != "continuous")
+            foreign = [
+                p.token.text
+                for p in parts
+                if isinstance(p, g.Unknown) and p.token.kind in FOREIGN and p.token.paren == 0
+            ]
+            if foreign:
+                self.warnings.append(
+                    f"пропущен текст, не относящийся к сроку: «{_clip(' '.join(foreign))}»"
+                )
             return self.result(Kind.UNSCHEDULED, [], f"без даты: {why.lower()}")
         dropped = self.account(parts)
         if not schedulable and "continuous" in markers:

@@ -593,8 +593,10 @@ class Parser:
                 continue
             if t.kind != NUM:
                 continue
+            # «кабинет 12», «д. 12»: a number after a name; one before a word («5 человек»)
+            # is left to the grammar, and an error if nothing reads it.
             before = self.foreign(i - 1) or (self.punct(i - 1, ".") and self.foreign(i - 2))
-            if not (before or self.foreign(i + 1)):
+            if not before:
                 continue
             found = self.te_span(i)
             if found is not None and not (isinstance(found[0], n.Day) and found[0].month is None):
