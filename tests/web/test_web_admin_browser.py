@@ -120,3 +120,7 @@ def test_admin_imports_corrects_and_saves(site: tuple[str, Path], browser: Any) 
     expect(page.get_by_role("status")).to_have_text("План сохранён и загружен в базу.")
     assert "Обновить страницу наставничества" in board_shows(page, base_url, "nastavnichestvo:5")
     assert (folder / "nastavnichestvo.toml").exists()
+
+    page.goto(f"{base_url}/admin/people")
+    expect(page.locator("table.people")).to_contain_text("sidorov@example.org")
+    screenshot(page, "people", full_page=True)
