@@ -93,3 +93,25 @@ def test_signature_and_contact_are_kept_out(layout: str, tmp_path: Path) -> None
     last = roadmap.activities[-1]
     assert "Петров" not in last.title and "тел." not in last.title
     assert all("Сидорова" not in name for name in last.responsible)
+
+
+@pytest.mark.parametrize(
+    ("layout", "first", "later"),
+    [
+        ("pdf-ruled", "page 1, row 3 of table 1", "page 2, row"),
+        ("docx-numbered", "row 4 of table 1", "row 3"),
+        ("xlsx-two-row-header", "row 8 of sheet «План»", "row 2"),
+    ],
+)
+def test_each_activity_keeps_its_source_in_the_schedule_file(
+    layout: str, first: str, later: str, tmp_path: Path
+) -> None:
+    from tracker.roadmap import schedule_file
+
+    roadmap = _build(layout, "divnogorsk-2022.txt", tmp_path)
+    assert roadmap.activities[0].source == first
+    assert any((a.source or "").startswith(later) for a in roadmap.activities[1:])
+    path = tmp_path / "plan.toml"
+    schedule_file.write(roadmap, path)
+    loaded = schedule_file.load(path)
+    assert [a.source for a in loaded.activities] == [a.source for a in roadmap.activities]

@@ -87,6 +87,7 @@ def import_roadmap(
             responsible=executors.canonical(split_executors(row.responsible)),
             expansion=read_deadline(row.deadline, period),
             source_row=row.line,
+            source=row.origin,
             notes=row.notes,
         )
         for row in plan.rows

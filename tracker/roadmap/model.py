@@ -27,6 +27,8 @@ class Activity:
     override_phrase: str | None = None
     override_windows: list[Window] | None = None
     source_row: int | None = None
+    source: str | None = None
+    """Where the row is in the document: «page 3, row 5 of table 1», «row 12 of sheet «План»»."""
     notes: list[str] = field(default_factory=list)
     """Remarks the importer made about the row (cells that did not line up, a missing number)."""
 

@@ -51,7 +51,8 @@ _TOP_KEYS = (
     "document", "period", "section", "activity",
 )  # fmt: skip
 _ACTIVITY_KEYS = (
-    "number", "section", "title", "result", "deadline", "responsible", "source_row", "notes",
+    "number", "section", "title", "result", "deadline", "responsible", "source_row", "source",
+    "notes",
     "kind", "rule", "windows", "warnings", "error", "override_phrase", "override_windows",
 )  # fmt: skip
 
@@ -63,7 +64,7 @@ _DOCUMENT_TEXT = {"number": 200}
 _SECTION_TEXT = {"label": 2_000, "title": 2_000}
 _ACTIVITY_TEXT = {
     "number": 64, "section": 2_000, "title": 20_000, "result": 20_000, "deadline": 2_000,
-    "override_phrase": 2_000, "kind": 32, "rule": 2_000, "error": 10_000,
+    "override_phrase": 2_000, "kind": 32, "rule": 2_000, "error": 10_000, "source": 200,
 }  # fmt: skip
 _ACTIVITY_LISTS = {
     "responsible": (1_000, 2_000), "notes": (1_000, 10_000), "warnings": (1_000, 10_000),
@@ -116,6 +117,7 @@ def _activity(activity: Activity) -> str:
             "deadline": activity.deadline,
             "responsible": list(activity.responsible),
             "source_row": activity.source_row,
+            "source": activity.source,
             "notes": list(activity.notes) or None,
         }
     )
@@ -508,6 +510,7 @@ def _read_activity(
         override_phrase=text("override_phrase"),
         override_windows=reader.windows(table, "override_windows", where),
         source_row=source_row,
+        source=text("source"),
         notes=texts("notes"),
     )
     text("rule")
