@@ -14,7 +14,7 @@ import os
 import re
 import tempfile
 import tomllib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
@@ -62,7 +62,7 @@ class ImportReport:
 
 
 def split_list(text: str) -> tuple[str, ...]:
-    """«a@x.ru; b@x.ru» → ('a@x.ru', 'b@x.ru'); commas split only e-mail-free text never."""
+    """«a@x.ru; b@x.ru» → ("a@x.ru", "b@x.ru"): items are separated by «;» or line breaks."""
     return tuple(part for part in _SEPARATORS.split(text.strip()) if part)
 
 
@@ -183,7 +183,7 @@ def edit_person(path: Path, name: str, change: PersonFields) -> list[ExecutorEnt
     return _save(document, path)
 
 
-def add_aliases(path: Path, aliases: dict[str, Sequence[str]]) -> list[ExecutorEntry]:
+def add_aliases(path: Path, aliases: Mapping[str, Sequence[str]]) -> list[ExecutorEntry]:
     """Add spellings to entries (entry name → new aliases), skipping ones already there."""
     document = _document(path)
     executors = _executors(document)
