@@ -40,6 +40,20 @@ from tracker.terms.model import Period
 @click.option(
     "--json", "as_json", is_flag=True, help="Print the import as JSON (see schedules/README.md)."
 )
+@click.option(
+    "--preview",
+    "preview",
+    is_flag=True,
+    help="Print a table of the rows as read (number, title, deadline, its reading, executors)"
+    " instead of the schedule file; nothing is written.",
+)
+@click.option(
+    "--strict",
+    "strict",
+    is_flag=True,
+    help="Fail (exit 1, nothing written) if the import has any warning, e.g. a row that looks"
+    " glued.",
+)
 @reports_errors
 def import_command(
     path: str,
@@ -48,20 +62,41 @@ def import_command(
     output: str | None,
     force: bool,
     as_json: bool,
+    preview: bool = False,
+    strict: bool = False,
 ) -> None:
-    """Read a roadmap document (PATH: .txt copied from Word/PDF, .docx, .xlsx or .csv) and write
-    its schedule file. Rows whose deadline cannot be read are kept and listed at the end."""
+    """Read a roadmap document (PATH: .docx, .xlsx, .pdf with a text layer, .html, .csv, or .txt
+    copied from Word, PDF or a web page) and write its schedule file. Rows whose deadline
+    cannot be read are kept and listed at the end."""
     from pathlib import Path
 
+    from tracker.errors import TrackerError
     from tracker.roadmap import schedule_file
     from tracker.roadmap.importer import import_roadmap
+    from tracker.roadmap.preview import PageProgress, print_preview
     from tracker.roadmap.report import roadmap_json, unreadable_summary
 
     target = Path(output) if output else None
     if target is not None and target.exists() and not force:
         raise UsageError(f"{target} already exists", hint="pass --force to replace it")
     zone = timezone or app().settings.policy.timezone
-    roadmap = import_roadmap(Path(path), period=period, timezone=zone)
+    with PageProgress() as progress:
+        roadmap = import_roadmap(Path(path), period=period, timezone=zone, progress=progress)
+    if preview:
+        print_preview(roadmap)
+        target = None
+    notes = [f"{a.source}: {note}" for a in roadmap.activities for note in a.notes]
+    problems = [*roadmap.warnings, *(note for note in notes if "glued" not in note)]
+    if strict and problems:
+        if not preview:
+            for warning in problems:
+                click.echo(f"tracker: warning: {warning}", err=True)
+        raise TrackerError(
+            f"{path}: {len(problems)} warning(s) and --strict: nothing written",
+            hint="check the rows named above, fix the document or import without --strict",
+        )
+    if preview:
+        return
     if target is not None:
         schedule_file.write(roadmap, target, force=force)
     if as_json:

@@ -13,6 +13,7 @@ from tracker.errors import InputError, UsageError
 from tracker.roadmap.detect import find_plan
 from tracker.roadmap.document import read_facts
 from tracker.roadmap.model import Activity, Roadmap
+from tracker.roadmap.readers.pdf import Progress
 from tracker.roadmap.responsible import Executors, split_executors
 from tracker.roadmap.slug import slug_from_name
 from tracker.roadmap.tables import read_document
@@ -48,14 +49,16 @@ def import_roadmap(
     period: Period | None = None,
     timezone: str | None = None,
     slug: str | None = None,
+    progress: Progress | None = None,
 ) -> Roadmap:
     """Read the roadmap document at ``path``.
 
     ``period`` overrides the one the document states; without either this is an InputError:
-    a period is never guessed. Nothing is written anywhere.
+    a period is never guessed. Nothing is written anywhere. ``progress`` is told (pages read,
+    pages in all) while a PDF is read.
     """
     zone = check_timezone(timezone) if timezone else DEFAULT_TIMEZONE
-    document = read_document(path)
+    document = read_document(path, progress)
     plan = find_plan(document)
     facts = read_facts(plan.before, plan.headings)
     warnings = [*document.warnings, *facts.warnings, *plan.warnings]
