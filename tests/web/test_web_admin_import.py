@@ -265,3 +265,18 @@ def test_cancel_writes_nothing(admin: Client, folder: Path) -> None:
     assert act(admin, path, "cancel").headers["location"] == "/admin/import?m=cancelled"
     assert admin.get(path).status_code == 404
     assert sorted(p.name for p in folder.iterdir()) == ["executors.toml"]
+
+
+def test_rows_that_read_are_fixed_on_their_own_page(admin: Client) -> None:
+    path = review(admin, adminkit.docx())
+    page = admin.get(path).text
+    one = row_index(page, "1")
+    assert f'id="phrase-{one}"' not in page  # only rows needing attention carry the forms
+    assert f'href="{path}/row/{one}">Исправить</a>' in page
+    row_page = admin.get(f"{path}/row/{one}").text
+    assert f'id="phrase-{one}"' in row_page and "до 15 сентября 2022 г." in row_page
+    response = admin.submit(f"{path}/row/{one}", f"{path}/row", index=one, key="1",
+                            do="phrase", phrase="до 16.09.2022")  # fmt: skip
+    assert response.headers["location"] == f"{path}?m=row#row-{one}"
+    assert "Исправлено на</dt><dd class=\"phrase\">до 16.09.2022" in admin.get(path).text
+    assert admin.get(f"{path}/row/99").status_code == 404

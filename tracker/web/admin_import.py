@@ -293,6 +293,8 @@ async def _act(request: Request, work: Any, message: str, anchor: str = "") -> R
         await run_in_threadpool(work, request, draft, form)
     except TrackerError as error:
         return _review(request, draft, [str(error)], 400)
+    if anchor == "#row-":
+        anchor += text_field(form, "index")
     return redirect(f"/admin/import/{draft.id}?m={message}{anchor}")
 
 
@@ -346,7 +348,29 @@ def _apply_row(request: Request, draft: drafts.Draft, form: FormData) -> None:
 
 
 async def post_row(request: Request) -> Response:
-    return await _act(request, _apply_row, "row", "#rows")
+    return await _act(request, _apply_row, "row", "#row-")
+
+
+def show_row(request: Request) -> Response:
+    """One row's correction forms on a page of its own (the review page inlines only the rows
+    that need attention, so a 2,000-row plan stays a page a browser opens quickly)."""
+    account = admin_or_refusal(request)
+    if not isinstance(account, Account):
+        return account
+    draft = _draft(request, account)
+    if not isinstance(draft, drafts.Draft):
+        return draft
+    index = request.path_params["index"]
+    if not 0 <= index < len(draft.roadmap.activities):
+        return error_page(request, 404, "Строка не найдена", "В этом плане нет такой строки.")
+    context = {
+        "draft": draft,
+        "index": index,
+        "a": draft.roadmap.activities[index],
+        "kinds": drafts.KIND_LABELS,
+        "window_text": drafts.window_text,
+    }
+    return page(request, "admin_row.html", context)
 
 
 def _apply_person(request: Request, draft: drafts.Draft, form: FormData) -> None:
@@ -498,6 +522,7 @@ ROUTES = [
     Route("/admin/import/{draft}", show_review, methods=["GET"]),
     Route("/admin/import/{draft}/plan", post_plan, methods=["POST"]),
     Route("/admin/import/{draft}/row", post_row, methods=["POST"]),
+    Route("/admin/import/{draft}/row/{index:int}", show_row, methods=["GET"]),
     Route("/admin/import/{draft}/person", post_person, methods=["POST"]),
     Route("/admin/import/{draft}/save", post_save, methods=["POST"]),
     Route("/admin/import/{draft}/cancel", post_cancel, methods=["POST"]),
