@@ -265,6 +265,7 @@ HOSTILE = [
         '[[activity]]\nnumber = "1"\ntitle = "x"\ndeadline = 2023-05-31\n',
         "'deadline' must be text, not a date",
     ),
+    ("issuer = " + "[" * 5000 + "]" * 5000 + "\n", "nested too deeply"),
     (ONE + ONE, "activity #2: number '1' is already used by activity #1"),
     (
         ONE.replace("\nnumber", '\nsection = "I"\nnumber') * 2,

@@ -414,6 +414,8 @@ def loads(text: str, path: Path) -> Roadmap:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise InputError(f"{path}: not valid TOML: {error}") from None
+    except RecursionError:  # tomllib reads nested arrays and tables recursively
+        raise InputError(f"{path}: not valid TOML: arrays or tables nested too deeply") from None
     reader.keys(data, _TOP_KEYS, "")
     version = data.get("format", FORMAT)
     if version != FORMAT:
