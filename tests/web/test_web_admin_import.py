@@ -272,7 +272,7 @@ def test_rows_that_read_are_fixed_on_their_own_page(admin: Client) -> None:
     page = admin.get(path).text
     one = row_index(page, "1")
     assert f'id="phrase-{one}"' not in page  # only rows needing attention carry the forms
-    assert f'href="{path}/row/{one}">Исправить</a>' in page
+    assert f'href="{path}/row/{one}" aria-label="Исправить строку 1">' in page
     row_page = admin.get(f"{path}/row/{one}").text
     assert f'id="phrase-{one}"' in row_page and "до 15 сентября 2022 г." in row_page
     response = admin.submit(f"{path}/row/{one}", f"{path}/row", index=one, key="1",
