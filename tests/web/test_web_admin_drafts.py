@@ -10,7 +10,13 @@ from tracker.errors import InputError
 from tracker.roadmap.importer import read_deadline
 from tracker.roadmap.model import Activity, Roadmap
 from tracker.terms import Period, Window
-from tracker.web.admin_drafts import diff, keep_corrections, parse_windows, review_order
+from tracker.web.admin_drafts import (
+    diff,
+    keep_corrections,
+    parse_windows,
+    review_order,
+    set_title,
+)
 from tracker.web.admin_import import default_slug, sniff
 
 PERIOD = Period(date(2022, 1, 1), date(2024, 12, 31))
@@ -85,6 +91,16 @@ def test_corrections_kept_while_the_deadline_is_the_same() -> None:
     assert keep_corrections(new, old) == 1
     assert new.activities[0].windows == (Window(date(2022, 12, 20)),)
     assert new.activities[1].override_windows is None  # its deadline changed: read it anew
+
+
+def test_fixed_title_kept_while_the_document_has_the_old_one() -> None:
+    old = plan(("1", "Семинар", "до 15.09.2022"), ("2", "Отчёт", "до 15.09.2022"))
+    set_title(old.activities[0], "Методический семинар")
+    set_title(old.activities[1], "Отчёт за год")
+    new = plan(("1", "Семинар", "до 15.09.2022"), ("2", "Отчёт за 2022 год", "до 15.09.2022"))
+    assert keep_corrections(new, old) == 1
+    assert [a.title for a in new.activities] == ["Методический семинар", "Отчёт за 2022 год"]
+    assert diff(old, new).changed[0].key == "2"  # the document's new title wins
 
 
 def test_rows_needing_dates_come_first() -> None:

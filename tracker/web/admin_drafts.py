@@ -27,6 +27,8 @@ LIFETIME = timedelta(hours=24)
 #: Drafts kept at most (the oldest go first).
 CAPACITY = 50
 SLUG = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
+#: The note a fixed title leaves in the schedule file; a re-import finds it there.
+_TITLE_NOTE = "название исправлено при импорте; в документе: «{}»"
 
 KIND_LABELS = {
     Kind.ONCE: "один раз",
@@ -161,9 +163,8 @@ def set_title(activity: Activity, title: str) -> None:
     if not title:
         raise InputError("у мероприятия должно быть название")
     if title != activity.title:
-        note = f"название исправлено при импорте; в документе: «{activity.title}»"
-        if not any(n.startswith("название исправлено при импорте") for n in activity.notes):
-            activity.notes.append(note)
+        if not any(n.startswith(_TITLE_NOTE[:30]) for n in activity.notes):
+            activity.notes.append(_TITLE_NOTE.format(activity.title))
         activity.title = title
 
 
@@ -334,12 +335,21 @@ def diff(old: Roadmap, new: Roadmap) -> Diff:
 
 
 def keep_corrections(new: Roadmap, old: Roadmap) -> int:
-    """Carry the saved file's overrides onto rows whose number and deadline are the same."""
+    """Carry the saved file's corrections onto the same rows of a newer import: a fixed title
+    while the document's title is the one it replaced, the overrides while the deadline is the
+    same. Returns how many rows kept a correction."""
     before = {a.key: a for a in old.activities}
     kept = 0
     for activity in new.activities:
         previous = before.get(activity.key)
-        if previous is None or previous.deadline != activity.deadline:
+        if previous is None:
+            continue
+        note = _TITLE_NOTE.format(activity.title)
+        if previous.title != activity.title and note in previous.notes:
+            activity.title = previous.title
+            activity.notes.append(note)
+            kept += 1
+        if previous.deadline != activity.deadline:
             continue
         if previous.override_phrase is None and previous.override_windows is None:
             continue
