@@ -330,7 +330,7 @@ def test_check_is_clean_on_the_committed_templates() -> None:
     [
         ("_items.txt.j2", "{{ item.title }}", "{{ item.titel }}",
          r"_items\.txt\.j2:\d+: .*'titel'"),
-        ("digest.html.j2", "{{ group.executor }}", "{{ group.executor", r"digest\.html\.j2:\d+: "),
+        ("digest.html.j2", "{{ row.name }}", "{{ row.name", r"digest\.html\.j2:\d+: "),
         ("reminder-subject.txt.j2", "{{ main.first_due|day }}", "{{ main.first_due|dya }}",
          r"reminder-subject\.txt\.j2:\d+: .*dya"),
     ],

@@ -15,6 +15,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tracker.store.discipline import Discipline
 
 
 class MessageKind(StrEnum):
@@ -257,6 +261,8 @@ class DigestFacts:
     done_late: tuple[ItemFacts, ...] = ()
     needs_dates: tuple[ItemFacts, ...] = ()
     failures: tuple[FailureFacts, ...] = ()
+    discipline: Discipline | None = None  # the figures per executor, as on the board
+    board_url: str = ""  # [web] base_url: the overdue activities link to their board pages
 
     @property
     def is_empty(self) -> bool:

@@ -27,6 +27,7 @@ from babel.dates import format_date, format_time
 
 from tracker.config import PolicySettings
 from tracker.errors import ConfigError
+from tracker.notify.digest_view import digest_extra
 from tracker.notify.model import (
     Batch,
     DigestFacts,
@@ -450,6 +451,7 @@ def context_for_digest(facts: DigestFacts, *, due_soon_days: int = 14) -> dict[s
         "show_roadmap": len({item.roadmap for item in every}) > 1 or len(facts.roadmaps) > 1,
         "empty": facts.is_empty,
         "signature": SIGNATURE,
+        **digest_extra(facts),
     }
 
 

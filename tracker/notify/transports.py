@@ -98,6 +98,7 @@ def build_message(
     html: str,
     message_id: str,
     when: datetime,
+    bulk: bool = False,
 ) -> Message:
     """A multipart/alternative message (plain text and HTML, UTF-8) marked as automatic.
 
@@ -119,6 +120,10 @@ def build_message(
     message["Message-ID"] = message_id
     message["Auto-Submitted"] = "auto-generated"
     message["X-Auto-Response-Suppress"] = "All"
+    if bulk:  # a digest: a list-like mailing, so filters and auto-responders treat it as one
+        domain = message_id.strip("<>").rpartition("@")[2] or "tracker.invalid"
+        message["List-Id"] = f"tracker digest <digest.{domain}>"
+        message["Precedence"] = "bulk"
     for body, subtype in ((text, "plain"), (html, "html")):
         part = MIMEText(body, subtype, "utf-8")
         del part["MIME-Version"]
@@ -136,6 +141,7 @@ def message_for(row: OutboxRow, sender: str, when: datetime) -> Message:
         html=row.html,
         message_id=row.message_id,
         when=when,
+        bulk=row.kind == "digest",
     )
 
 
