@@ -22,6 +22,7 @@ from pathlib import Path
 import tomlkit
 from tomlkit.items import AoT, Table
 
+from tracker.csv_safe import neutralise
 from tracker.errors import InputError
 from tracker.roadmap.people_match import Candidate
 from tracker.store.executors import ExecutorEntry, load_executors, normalize, parse_executors
@@ -320,17 +321,12 @@ def export_people(entries: Iterable[ExecutorEntry]) -> str:
     for entry in entries:
         writer.writerow(
             [
-                _cell(entry.name),
+                neutralise(entry.name),
                 "; ".join(entry.emails),
-                _cell(entry.organisation or ""),
-                _cell(entry.role or ""),
-                _cell("; ".join(entry.aliases)),
+                neutralise(entry.organisation or ""),
+                neutralise(entry.role or ""),
+                neutralise("; ".join(entry.aliases)),
                 "организация" if entry.kind == "organisation" else "",
             ]
         )
     return stream.getvalue()
-
-
-def _cell(text: str) -> str:
-    """Keep a spreadsheet from reading a cell as a formula."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
