@@ -3,6 +3,7 @@ board in a real Chromium with its screenshots."""
 
 from __future__ import annotations
 
+import html
 import io
 import re
 from collections.abc import Iterator
@@ -11,13 +12,23 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
-from browserkit import chromium, coordinator_logs_in, new_page, screenshot, seed_schedules, serving
+from browserkit import (
+    DESKTOP,
+    ROOT,
+    chromium,
+    coordinator_logs_in,
+    new_page,
+    screenshot,
+    seed_schedules,
+    serving,
+)
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 from sqlalchemy import Engine
 from webkit import ADMIN, COORDINATOR, GIMC, PETROV, Client, Clock
 
 from tracker.config import default_settings
+from tracker.notify.model import MessageKind
 from tracker.store.changes import change_status
 from tracker.store.models import AccountRole, Status
 from tracker.web.accounts import add_account
@@ -197,3 +208,42 @@ def test_board_charts_in_chromium(seeded: str, db_url: str) -> None:
         link = desk.locator("table.discipline tfoot a").first
         link.click()
         expect(desk.locator("#items")).to_be_visible()
+
+
+def quick_start_digest(engine: Engine, day: date) -> Any:
+    """The divnogorsk coordinator's digest on ``day``, rendered as the daemon renders it."""
+    from tracker.notify import facts
+    from tracker.notify.digest import digest_facts
+    from tracker.notify.render import Renderer, context_for_digest
+
+    settings = default_settings()
+    with engine.connect() as conn:
+        directory = facts.load_directory(conn, settings)
+        info = next(i for i in directory.roadmaps.values() if i.slug == "divnogorsk-2022")
+        found = digest_facts(conn, engine, settings, info.coordinators[0], day, directory)
+    renderer = Renderer(ROOT / "templates")
+    return renderer.render(MessageKind.DIGEST, context_for_digest(found))
+
+
+def test_digest_fits_on_one_screen_above_its_items(engine: Engine, db_url: str) -> None:
+    seed_schedules(engine, datetime(2022, 9, 1, tzinfo=UTC))
+    rendered = quick_start_digest(engine, date(2022, 9, 12))
+    with chromium() as browser:
+        page = new_page(browser)
+        page.set_content(rendered.html)
+        heading = page.get_by_role("heading", name=re.compile("Просроченные мероприятия"))
+        box = heading.bounding_box()
+        assert box is not None and box["y"] < DESKTOP["height"], box  # figures, then the items
+        expect(page.locator("table").first).to_contain_text("Итого")
+        if db_url.startswith("sqlite"):
+            screenshot(page, "digest-html")
+        text = new_page(browser)
+        text.set_content(
+            "<pre style='white-space: pre-wrap; font: 15px/1.45 monospace; margin: 16px'>"
+            + html.escape(rendered.text)
+            + "</pre>"
+        )
+        if db_url.startswith("sqlite"):
+            screenshot(text, "digest-text")
+        position = text.get_by_text(re.compile("Просроченные мероприятия: ")).bounding_box()
+        assert position is not None and position["y"] < DESKTOP["height"] * 1.5
