@@ -35,6 +35,7 @@ class Account:
     created_at: datetime
     disabled_at: datetime | None
     stamp: str  # changes with the password: sessions made before a change stop working
+    generation: int = 0  # in every session cookie; logout and a new password add one
 
     @property
     def is_admin(self) -> bool:
@@ -62,6 +63,7 @@ def _account(row: Row[Any]) -> Account:
         created_at=row.created_at,
         disabled_at=row.disabled_at,
         stamp=_stamp(row.password_hash),
+        generation=row.session_generation,
     )
 
 
@@ -148,7 +150,12 @@ def set_password(engine: Engine, login: str, password: str) -> None:
     check_password_rules(password)
     with engine.begin() as conn:
         done = conn.execute(
-            update(WA).where(WA.c.login == login).values(password_hash=hash_password(password))
+            update(WA)
+            .where(WA.c.login == login)
+            .values(
+                password_hash=hash_password(password),
+                session_generation=WA.c.session_generation + 1,
+            )
         )
     if done.rowcount != 1:
         raise InputError(f"no account {login!r}", hint="see `tracker user list`")
@@ -160,3 +167,13 @@ def set_disabled(engine: Engine, login: str, at: datetime | None) -> None:
         done = conn.execute(update(WA).where(WA.c.login == login).values(disabled_at=at))
     if done.rowcount != 1:
         raise InputError(f"no account {login!r}", hint="see `tracker user list`")
+
+
+def end_sessions(engine: Engine, account_id: int) -> None:
+    """End every session of the account, server-side: a copied cookie stops working too."""
+    with engine.begin() as conn:
+        conn.execute(
+            update(WA)
+            .where(WA.c.id == account_id)
+            .values(session_generation=WA.c.session_generation + 1)
+        )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import math
 from typing import Any
 from urllib.parse import urlencode
 
@@ -22,7 +23,7 @@ from tracker.store.requests import (
     list_requests,
 )
 from tracker.store.status import State, StatusQuery, status_rows
-from tracker.web.accounts import Account, authenticate
+from tracker.web.accounts import Account, end_sessions
 from tracker.web.board import (
     FILTER_LABELS,
     Filter,
@@ -45,6 +46,7 @@ from tracker.web.render import (
     text_field,
 )
 from tracker.web.security import SESSION_COOKIE, Session, dump_session
+from tracker.web.throttle import log_in
 
 #: Rows the board shows at most; the CSV export has them all.
 ROW_LIMIT = 300
@@ -98,12 +100,16 @@ async def post_login(request: Request) -> Response:
     login, password = text_field(form, "login"), form.get("password")
     account = None
     if login and isinstance(password, str) and password:
-        account = await run_in_threadpool(authenticate, web.engine, login, password)
+        address = request.client.host if request.client else "unknown"
+        tried = await run_in_threadpool(log_in, web.engine, login, password, address, web.now())
+        if tried.retry_after:
+            return await run_in_threadpool(lambda: _throttled(request, tried.retry_after))
+        account = tried.account
     if account is None:
         return await run_in_threadpool(
             lambda: _login_page(request, errors=["Неверный логин или пароль."], status=401)
         )
-    session = Session(account.id, int(web.now().timestamp()), account.stamp)
+    session = Session(account.id, int(web.now().timestamp()), account.stamp, account.generation)
     response = redirect(_safe_next(text_field(form, "next") or "/board"))
     set_cookie(
         web,
@@ -115,10 +121,21 @@ async def post_login(request: Request) -> Response:
     return response
 
 
+def _throttled(request: Request, seconds: int) -> Response:
+    wait = f"{seconds} с" if seconds < 120 else f"{math.ceil(seconds / 60)} мин"
+    errors = [f"Слишком много неудачных попыток входа. Повторите через {wait}."]
+    response = _login_page(request, errors=errors, status=429)
+    response.headers["Retry-After"] = str(seconds)
+    return response
+
+
 async def post_logout(request: Request) -> Response:
     form = await checked_form(request)
     if not isinstance(form, FormData):
         return form
+    account = await run_in_threadpool(current_account, request)
+    if account is not None:  # the session ends server-side: a copied cookie stops working
+        await run_in_threadpool(end_sessions, state(request).engine, account.id)
     response = redirect("/login?m=out")
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response

@@ -123,7 +123,11 @@ def current_account(request: Request) -> Account | None:
     if (
         account is not None
         and session is not None
-        and (account.disabled_at is not None or account.stamp != session.stamp)
+        and (
+            account.disabled_at is not None
+            or account.stamp != session.stamp
+            or account.generation != session.generation  # logged out: ended server-side
+        )
     ):
         account = None
     request.scope.setdefault("tracker", {})["account"] = account

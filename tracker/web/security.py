@@ -1,8 +1,10 @@
 """Login sessions and form tokens: signed, and timed by the app's clock, not the host's.
 
-* Session cookie ``tracker_session``: ``[account id, issued at (Unix s), password stamp]``
-  signed with the web secret. It lasts ``[web] session_hours`` by the injected clock, and ends
-  early when the password changes or the account is disabled (checked on every request).
+* Session cookie ``tracker_session``: ``[account id, issued at (Unix s), password stamp,
+  session generation]`` signed with the web secret. It lasts ``[web] session_hours`` by the
+  injected clock, and ends early, server-side, when the account's session generation moves on
+  (logout, a new password) or the account is disabled (checked on every request): a copied
+  cookie stops working with the session it was copied from.
 * Form tokens (CSRF), signed double submit: a random nonce in the ``tracker_csrf`` cookie, and
   in every form the HMAC of that nonce under the web secret. A page elsewhere can neither read
   the cookie nor compute the HMAC, so it cannot forge a form. Cookies are ``HttpOnly``,
@@ -30,11 +32,12 @@ class Session:
     account_id: int
     issued: int  # Unix seconds, by the app's clock
     stamp: str  # the account's password stamp when it logged in
+    generation: int = 0  # the account's session generation when it logged in
 
 
 def dump_session(secret: str, session: Session) -> str:
     value = URLSafeSerializer(secret, salt=SESSION_SALT).dumps(
-        [session.account_id, session.issued, session.stamp]
+        [session.account_id, session.issued, session.stamp, session.generation]
     )
     assert isinstance(value, str)
     return value
@@ -48,15 +51,17 @@ def load_session(secret: str, value: str | None, now: datetime, hours: int) -> S
         payload = URLSafeSerializer(secret, salt=SESSION_SALT).loads(value)
     except BadSignature:
         return None
-    if not (isinstance(payload, list) and len(payload) == 3):
+    if not (isinstance(payload, list) and len(payload) == 4):
+        return None  # signed by us, but before sessions had a generation: logged out
+    account_id, issued, stamp, generation = payload
+    if not all(isinstance(value, int) for value in (account_id, issued, generation)):
         return None  # pragma: no cover - signed by us, so shaped
-    account_id, issued, stamp = payload
-    if not (isinstance(account_id, int) and isinstance(issued, int) and isinstance(stamp, str)):
+    if not isinstance(stamp, str):
         return None  # pragma: no cover
     age = now.timestamp() - issued
     if age < -300 or age >= hours * 3600:
         return None
-    return Session(account_id, issued, stamp)
+    return Session(account_id, issued, stamp, generation)
 
 
 def new_nonce() -> str:
