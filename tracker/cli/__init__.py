@@ -10,6 +10,7 @@ from __future__ import annotations
 from tracker.cli import (  # noqa: F401 - imported to register their commands
     daemon,
     importing,
+    logins,
     mail,
     parse,
     people,
