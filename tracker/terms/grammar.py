@@ -178,7 +178,8 @@ def _borrow_month(first: n.Node, last: n.Node) -> n.Node:
     return first
 
 
-_PREPOSITIONS = frozenset({"in", "by", "from", "to", "until", "over", "and"})
+_PREPOSITIONS = frozenset({"in", "from", "to", "and"})
+_DEADLINE_WORDS = frozenset({"by", "until", "over"})
 
 
 def _junk(token: Token) -> Token:
@@ -603,9 +604,16 @@ class Parser:
                 continue
             toks[i] = _junk(t)
         # «к 80-летию», «в СОШ», «по адресу»: a preposition of the dropped text goes with it.
-        for i in range(len(toks) - 2, -1, -1):
+        # «до», «к», «за» before text that is no date leave the deadline unread (an error),
+        # except before a numbered name: «к 80-летию Победы».
+        for i in range(len(toks) - 1, -1, -1):
             t = toks[i]
-            if t.kind == "keyword" and t.value in _PREPOSITIONS and self.foreign(i + 1):
+            if t.kind != "keyword" or not (self.foreign(i + 1) or i == len(toks) - 1):
+                continue
+            named = (
+                i + 1 < len(toks) and toks[i + 1].kind == JUNK and toks[i + 1].text[:1].isdigit()
+            )
+            if t.value in _PREPOSITIONS or (t.value in _DEADLINE_WORDS and named):
                 toks[i] = _junk(t)
 
     def parse(self) -> list[Constituent]:
