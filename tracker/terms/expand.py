@@ -64,7 +64,7 @@ class _Reader:
     period: Period
     calendar: WorkCalendar
     warnings: list[str] = field(default_factory=list)
-    clocks: int = 0
+    clocks: list[str] = field(default_factory=list)
 
     def no_deadline(self, dropped: list[str]) -> PhraseError:
         """The error for a cell with no deadline left: say what it held instead."""
@@ -131,6 +131,9 @@ class _Reader:
                 )
             return self.result(Kind.UNSCHEDULED, [], f"без даты: {why.lower()}")
         dropped = self.account(parts)
+        if self.clocks and schedulable:
+            times = ", ".join(f"«{_clip(c)}»" for c in self.clocks)
+            self.warnings.append(f"время суток не входит в срок, пропущено: {times}")
         if not schedulable and "continuous" in markers:
             return self.result(
                 Kind.CONTINUOUS,

@@ -155,7 +155,7 @@ def _match_phrase(words: list[str], start: int, pattern: tuple[str, ...]) -> boo
 class Lexed:
     tokens: list[Token]
     warnings: list[str]
-    clocks: int = 0  # clock times dropped («10-00», «14:45», «в 10 ч. 30 мин.»)
+    clocks: list[str] = field(default_factory=list)  # times of day dropped («10-00», «14:45»)
 
 
 def _is_clock(hours: int, minutes: int) -> bool:
@@ -407,11 +407,11 @@ def _split_glued(word: str, lex: Lexicon) -> tuple[str, str] | None:
     return None
 
 
-def _drop_clocks(tokens: list[Token]) -> tuple[list[Token], int]:
+def _drop_clocks(tokens: list[Token]) -> tuple[list[Token], list[str]]:
     """Drop clock times («10.00 ч.», «14.00 - 15.00», «в 18 часов», «в 10 ч. 30 мин.») and
     their unit words; return the tokens left and how many times were dropped."""
     out: list[Token] = []
-    clocks = 0
+    clocks: list[str] = []
     i = 0
     while i < len(tokens):
         token = tokens[i]
@@ -419,7 +419,7 @@ def _drop_clocks(tokens: list[Token]) -> tuple[list[Token], int]:
         if token.kind == "clock" or (
             token.kind == NUM and token.value <= 23 and hour_words and _is_hour_word(tokens[i + 1])
         ):
-            clocks += 1
+            first = i
             i += 1
             # «14.00 - 15.00», «12-00-14-30», «с 10-00 до 15-30»: the second time goes too.
             while (
@@ -442,6 +442,7 @@ def _drop_clocks(tokens: list[Token]) -> tuple[list[Token], int]:
                     i += 1
             if out and out[-1].is_kw("in", "from", "to", "until") and not _starts_date(tokens, i):
                 out.pop()
+            clocks.append(" ".join(t.text for t in tokens[first:i]))
             continue
         if token.kind == "noise":
             i += 1
