@@ -132,8 +132,8 @@ class _Reader:
             return self.result(Kind.UNSCHEDULED, [], f"без даты: {why.lower()}")
         dropped = self.account(parts)
         if self.clocks and schedulable:
-            times = ", ".join(f"«{_clip(c)}»" for c in self.clocks)
-            self.warnings.append(f"время суток не входит в срок, пропущено: {times}")
+            said = ", ".join(f"«{_clip(c)}»" for c in self.clocks)
+            self.warnings.append(f"время суток не входит в срок, пропущено: {said}")
         if not schedulable and "continuous" in markers:
             return self.result(
                 Kind.CONTINUOUS,
