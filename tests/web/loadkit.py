@@ -258,6 +258,25 @@ def run_load(base: str, seeded: Seeded, *, board: int, links: int, seconds: floa
     return asyncio.run(_run(base, seeded, board, links, seconds))
 
 
+async def _static(base: str, paths: list[str], clients: int, seconds: float) -> Load:
+    opened = [_client(base) for _ in range(clients)]
+    try:
+        kinds = {"static": Kind()}
+        began = time.monotonic()
+        until = began + seconds
+        await asyncio.gather(
+            *(_loop(c, paths, i, until, kinds["static"]) for i, c in enumerate(opened))
+        )
+        return Load(time.monotonic() - began, kinds)
+    finally:
+        await asyncio.gather(*(c.aclose() for c in opened))
+
+
+def run_static(base: str, paths: list[str], clients: int, seconds: float) -> Load:
+    """The baseline: ``clients`` clients fetching ``paths`` (no database) for ``seconds``."""
+    return asyncio.run(_static(base, paths, clients, seconds))
+
+
 def answers_normally(base: str, seeded: Seeded) -> list[int]:
     """Statuses of a fresh login, a board and an item link, asked one at a time."""
 
