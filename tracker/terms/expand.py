@@ -431,6 +431,14 @@ def _clauses(parts: list[g.Constituent]) -> list[tuple[list[str], list[g.Constit
     prefix: list[g.Constituent] = []
     clauses: list[tuple[list[str], list[g.Constituent]]] = []
     for part in parts:
+        if (
+            isinstance(part, g.ReportOf)
+            and not part.same_year
+            and clauses
+            and [x for x in clauses[-1][1]] == [g.Sep("and")]
+        ):
+            # «ежеквартально и по итогам года …»: the year's report is a clause of its own.
+            part = g.Freq(part.unit)
         if isinstance(part, g.Freq):
             if clauses and all(isinstance(x, g.Sep) for x in clauses[-1][1]):
                 clauses[-1][0].append(part.unit)

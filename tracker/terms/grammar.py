@@ -808,6 +808,12 @@ class Parser:
             j, mode = i + 1, "until"
         elif self.kw(i, "by"):
             j, mode = i + 1, "by"
+        elif self.kw(i, "to"):
+            # «по 30 ноября 2022 (включительно)» with no «с …»: through that day.
+            found = self.te_span(i + 1)
+            if found is None or not isinstance(found[0], n.Day | n.Month):
+                return None
+            return Until(found[0], "notlater"), found[1]
         else:
             return None
         while self.punct(j, ","):
@@ -962,7 +968,7 @@ _STARTS: dict[str, tuple[str, ...]] = {
     "c_freq": ("freq", NUM, "cardinal", "keyword:times"),
     "c_weekday": ("keyword:to", "keyword:each", "ordinal", "weekday"),
     "c_each": ("keyword:each", "keyword:current", "keyword:report"),
-    "c_until": ("keyword:not", "keyword:in", "keyword:until", "keyword:by"),
+    "c_until": ("keyword:not", "keyword:in", "keyword:until", "keyword:by", "keyword:to"),
     "c_from": ("keyword:starting", "keyword:from"),
     "c_during": ("keyword:in", "keyword:during"),
     "c_before_end": ("keyword:over",),

@@ -396,14 +396,21 @@ def _word(token: Token, lex: Lexicon, warnings: list[str]) -> Token:
     return Token(category, value, token.text, upper=token.upper, paren=token.paren)
 
 
+_GLUED_PREPOSITIONS = frozenset({"в", "с", "к"})
+
+
 def _split_glued(word: str, lex: Lexicon) -> tuple[str, str] | None:
     """«третийквартал» → («третий», «квартал»): two lexicon words that lost their space."""
-    if len(word) < 6 or word in lex.words:
+    if len(word) < 5 or word in lex.words:
         return None
-    for cut in range(2, len(word) - 1):
+    for cut in range(1, len(word) - 1):
         head, tail = word[:cut], word[cut:]
-        if head in lex.words and tail in lex.words and max(len(head), len(tail)) >= 4:
+        if head not in lex.words or tail not in lex.words:
+            continue
+        if len(head) >= 2 and max(len(head), len(tail)) >= 4:
             return head, tail
+        if head in _GLUED_PREPOSITIONS and len(tail) >= 4:
+            return head, tail  # «втечение», «свыше»
     return None
 
 
