@@ -80,9 +80,10 @@ def test_one_cycle_syncs_plans_sends_and_says_where_the_mail_is(fresh: Path) -> 
     assert kinds == {"reminder", "due_today", "overdue", "escalation", "digest"}
     assert worker.stopped_at is not None and worker.last_sent == messages
 
-    health = tracker(fresh, "health", "--now", "2022-09-12T10:05")
+    # the cycle acted at a moment in 2022 but ran now: `tracker health` right after it passes
+    health = tracker(fresh, "health")
     assert health.returncode == 0, health.stdout
-    assert health.stdout.startswith("OK: last tick 5 min ago by ")
+    assert re.match(r"OK: last tick \d+ s ago by ", health.stdout), health.stdout
 
 
 def test_the_same_moment_again_sends_nothing(fresh: Path) -> None:

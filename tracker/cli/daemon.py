@@ -18,8 +18,11 @@ def _steps(engine: Any) -> Any:
     from tracker.daemon.heartbeat import WorkerId
     from tracker.daemon.lock import DbMutex
     from tracker.daemon.steps import Steps
+    from tracker.web.mail_links import item_links
 
-    return Steps(engine, app().settings, WorkerId.mine(), mutex=DbMutex(engine))
+    settings = app().settings
+    links = item_links(engine, settings, app().now(), clock=app().clock)  # valid from the real now
+    return Steps(engine, settings, WorkerId.mine(), mutex=DbMutex(engine), link_maker=links)
 
 
 @cli.command("run")
@@ -69,7 +72,7 @@ def _run_once(engine: Any, now: datetime, *, sync: bool) -> None:
 
     steps = _steps(engine)
     try:
-        cycle = run_once(steps, now, sync=sync)
+        cycle = run_once(steps, now, sync=sync, beat_at=max(now, app().now()))
     finally:
         steps.mutex.close()
     for line in cycle_lines(cycle, steps.settings):

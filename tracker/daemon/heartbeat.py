@@ -72,5 +72,10 @@ def beat(engine: Engine, worker: WorkerId, now: datetime, **counts: int | str | 
     _write(engine, update(WORKER).where(WORKER.c.id == str(worker)).values(**values))
 
 
+def ticked_at(engine: Engine, worker: WorkerId, at: datetime) -> None:
+    """Set the last tick to ``at`` (a cycle at a simulated moment ran at the real ``at``)."""
+    _write(engine, update(WORKER).where(WORKER.c.id == str(worker)).values(last_tick_at=at))
+
+
 def stopped(engine: Engine, worker: WorkerId, now: datetime) -> None:
     _write(engine, update(WORKER).where(WORKER.c.id == str(worker)).values(stopped_at=now))

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from tracker.daemon.heartbeat import register, stopped
+from tracker.daemon.heartbeat import register, stopped, ticked_at
 from tracker.daemon.steps import Steps
 
 if TYPE_CHECKING:
@@ -38,15 +38,22 @@ async def _send(steps: Steps, now: datetime) -> Any:
             loop.remove_signal_handler(signum)
 
 
-def run_once(steps: Steps, now: datetime, *, sync: bool = True) -> Cycle:
+def run_once(
+    steps: Steps, now: datetime, *, sync: bool = True, beat_at: datetime | None = None
+) -> Cycle:
     """Check the templates, then sync (unless ``sync=False``), plan and send at ``now``, as one
-    registered worker."""
+    registered worker. ``beat_at`` is when the heartbeat says the worker ran (default ``now``;
+    the CLI gives the real time, so `tracker health` after a cycle at a simulated moment in the
+    past sees a fresh tick)."""
     steps.check()
-    register(steps.engine, steps.worker, now)
+    beat = beat_at or now
+    register(steps.engine, steps.worker, beat)
     try:
         synced = steps.sync(now) if sync else None
         planned = steps.plan(now)
         sent = asyncio.run(_send(steps, now))
     finally:
-        stopped(steps.engine, steps.worker, now)
+        if beat != now:
+            ticked_at(steps.engine, steps.worker, beat)
+        stopped(steps.engine, steps.worker, beat)
     return Cycle(now, synced, planned, sent)
