@@ -1,11 +1,14 @@
 """Phrase-language throughput against dateparser, measured in the same run.
 
-    python benchmarks/parse_bench.py [--count 20000]
+    python benchmarks/parse_bench.py [--count 20000] [--runs 3]
 
 Reads the same generated distinct phrases three ways: through the Python API
 (``tracker.terms.expand``), through ``tracker parse --jsonl`` as a whole process (start-up
-included), and through ``dateparser.parse(text, languages=["ru"])``. Prints throughputs, the
-ratios, and the share of the seed gold (tests/fixtures/seed-terms.jsonl) each reads right.
+included), and through ``dateparser.parse(text, languages=["ru"])`` — warm in this process, and
+as a whole process of its own (start-up included) beside ours. Prints throughputs, the ratios,
+the minimum and median of the whole-process ratio over ``--runs`` rounds, the start-up of
+``tracker parse``, and the share of the seed gold (tests/fixtures/seed-terms.jsonl) each reads
+right.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -108,9 +112,35 @@ def dateparser_right(case: dict[str, object], parse: object) -> bool:
     return (start or due) <= day <= due
 
 
+DATEPARSER_PROCESS = """
+import sys, warnings
+warnings.simplefilter("ignore")
+import dateparser
+for line in open(sys.argv[1], encoding="utf-8"):
+    dateparser.parse(line.rstrip("\\n"), languages=["ru"])
+"""
+
+
+def whole_process(args: list[str]) -> float:
+    started = time.perf_counter()
+    subprocess.run(args, capture_output=True, check=True)
+    return time.perf_counter() - started
+
+
+def startup() -> tuple[float, float]:
+    """The best of five: ``tracker parse`` of one phrase, and a bare ``python -c pass``."""
+    command = [sys.executable, "-m", "tracker", "parse", "--period", str(PERIOD), "1 мая 2022"]
+    bare = [sys.executable, "-c", "pass"]
+    return (
+        min(whole_process(command) for _ in range(5)),
+        min(whole_process(bare) for _ in range(5)),
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=20_000)
+    parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     texts = phrases(args.count)
     print(f"{len(texts)} distinct phrases, period {PERIOD}")
@@ -123,15 +153,11 @@ def main() -> None:
     with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False, encoding="utf-8") as f:
         f.write("\n".join(texts) + "\n")
         path = f.name
+    ours = [sys.executable, "-m", "tracker", "parse", "--period", str(PERIOD), "--jsonl", path]
     started = time.perf_counter()
-    run = subprocess.run(
-        [sys.executable, "-m", "tracker", "parse", "--period", str(PERIOD), "--jsonl", path],
-        capture_output=True,
-        check=True,
-    )
+    run = subprocess.run(ours, capture_output=True, check=True)
     process = time.perf_counter() - started
     lines = run.stdout.decode("utf-8").count("\n")
-    Path(path).unlink()
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -144,7 +170,7 @@ def main() -> None:
         dp = time.perf_counter() - started
 
         cases = gold()
-        ours = sum(tracker_right(c) for c in cases)
+        ours_right = sum(tracker_right(c) for c in cases)
         theirs = sum(dateparser_right(c, dateparser.parse) for c in cases)
 
     n = len(texts)
@@ -156,7 +182,31 @@ def main() -> None:
     print(f"dateparser.parse (ru)      {n / dp:10.0f} phrases/s  ({dp:.2f} s, warm)")
     print(f"ratio API / dateparser            {dp / api:6.1f}x")
     print(f"ratio process / dateparser        {dp / process:6.1f}x   (target >= 10x)")
-    print(f"seed gold read right: tracker {ours}/{len(cases)}, dateparser {theirs}/{len(cases)}")
+
+    # Whole process against whole process, several rounds, in the same run.
+    theirs_command = [sys.executable, "-c", DATEPARSER_PROCESS, path]
+    ratios: list[float] = []
+    for round_no in range(1, args.runs + 1):
+        mine = whole_process(ours)
+        other = whole_process(theirs_command)
+        ratios.append(other / mine)
+        print(
+            f"round {round_no}: tracker parse --jsonl {mine:.2f} s, dateparser process "
+            f"{other:.2f} s: {other / mine:.1f}x"
+        )
+    Path(path).unlink()
+    print(
+        f"ratio whole process / whole process: min {min(ratios):.1f}x, "
+        f"median {statistics.median(ratios):.1f}x over {len(ratios)} rounds   (target >= 10x)"
+    )
+    ours_startup, bare_startup = startup()
+    print(
+        f"tracker parse start-up (one phrase, best of 5)   {ours_startup:.3f} s   "
+        f"(target < 0.15 s; bare python {bare_startup:.3f} s)"
+    )
+    print(
+        f"seed gold read right: tracker {ours_right}/{len(cases)}, dateparser {theirs}/{len(cases)}"
+    )
 
 
 if __name__ == "__main__":
