@@ -33,42 +33,89 @@ _MARGIN = 0.08
 
 
 def read_pdf(path: Path, data: bytes, progress: Progress | None = None) -> list[Block]:
-    """The paragraphs and tables of the PDF in ``data``, in reading order."""
+    """The paragraphs and tables of the PDF in ``data``, in reading order.
+
+    Each page is scanned into plain data (words with their boxes, ruled tables' cell boxes),
+    then the layout is put together page by page, in order."""
     import pdfplumber
-    from pdfminer.pdfparser import PDFSyntaxError
 
     try:
-        pdf = pdfplumber.open(io.BytesIO(data))
-        pages = pdf.pages
-    except (PDFSyntaxError, ValueError, KeyError, TypeError) as error:
-        raise InputError(f"cannot read the PDF file {path}: {error or 'damaged'}") from None
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            count = len(pdf.pages)
     except Exception as error:  # pdfminer raises many kinds on a damaged file
-        raise InputError(f"cannot read the PDF file {path}: {error}") from None
-    if len(pages) > MAX_PAGES:
-        raise too_big(path, "pages", len(pages), MAX_PAGES)
-    builder = _Builder()
-    characters = 0
-    with pdf:
-        for number, page in enumerate(pages, start=1):
-            try:
-                characters += len(page.chars)
-                if page.chars:
-                    _read_page(builder, page, number)
-            except InputError:
-                raise
-            except Exception as error:  # pdfminer raises many kinds on a damaged page
-                raise InputError(f"cannot read page {number} of {path}: {error}") from None
-            finally:
-                page.close()
-            if progress is not None:
-                progress(number, len(pages))
-    if characters == 0:
+        raise InputError(f"cannot read the PDF file {path}: {error or 'damaged'}") from None
+    if count > MAX_PAGES:
+        raise too_big(path, "pages", count, MAX_PAGES)
+    scans = _scan_all(data, count, progress)
+    if isinstance(scans, str):
+        raise InputError(f"cannot read {path}: {scans}")
+    if sum(scan.chars for scan in scans) == 0:
         raise InputError(
             f"{path} is a PDF with no text layer (a scan): there is no text to read",
             hint="text recognition (OCR) is not done here; import the plan's .docx or .xlsx, or "
             "a PDF saved from Word",
         )
+    builder = _Builder()
+    for scan in sorted(scans, key=lambda scan: scan.number):
+        if scan.chars:
+            _read_page(builder, scan)
     return builder.finish()
+
+
+@dataclass(slots=True)
+class _PageScan:
+    """What a page holds, as plain data a worker process can send back."""
+
+    number: int
+    height: float
+    chars: int
+    words: list[dict[str, Any]]
+    tables: list[tuple[tuple[float, float, float, float], list[list[Any]]]]
+    """Ruled tables: the bounding box and, row by row, each cell's box (None: merged away)."""
+
+
+_WORD_KEYS = ("text", "x0", "x1", "top", "bottom")
+
+
+def _scan_all(data: bytes, count: int, progress: Progress | None) -> list[_PageScan] | str:
+    """Every page scanned, telling ``progress`` after each; a message when pdfminer fails."""
+    import pdfplumber
+
+    out: list[_PageScan] = []
+    number = 1
+    try:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            for index, page in enumerate(pdf.pages):
+                number = index + 1
+                out.append(_scan(page, number))
+                page.close()
+                if progress is not None:
+                    progress(number, count)
+    except Exception as error:  # pdfminer raises many kinds on a damaged page
+        return f"page {number}: {error or type(error).__name__}"
+    return out
+
+
+def _box(bbox: Any) -> tuple[float, float, float, float]:
+    x0, top, x1, bottom = bbox
+    return float(x0), float(top), float(x1), float(bottom)
+
+
+def _scan(page: Any, number: int) -> _PageScan:
+    chars = len(page.chars)
+    if not chars:
+        return _PageScan(number, float(page.height), 0, [], [])
+    ruled = page.find_tables() if (page.lines or page.rects) else []
+    tables = [
+        (_box(table.bbox), [list(row.cells) for row in table.rows])
+        for table in ruled
+        if len(table.rows) >= 2
+    ]
+    words = [
+        {key: word[key] for key in _WORD_KEYS}
+        for word in page.extract_words(x_tolerance=1.5, y_tolerance=2, keep_blank_chars=False)
+    ]
+    return _PageScan(number, float(page.height), chars, words, tables)
 
 
 # --- one page ---------------------------------------------------------------------------------
@@ -142,32 +189,30 @@ def _is_page_number(line: _Line, height: float) -> bool:
     return in_margin and (text.isdigit() or text.lower().startswith(("стр", "page")))
 
 
-def _read_page(builder: _Builder, page: Any, number: int) -> None:
-    height = float(page.height)
-    ruled = page.find_tables() if (page.lines or page.rects) else []
-    ruled = [table for table in ruled if len(table.rows) >= 2]
-    boxes = [table.bbox for table in ruled]
-    words = page.extract_words(x_tolerance=1.5, y_tolerance=2, keep_blank_chars=False)
+def _read_page(builder: _Builder, scan: _PageScan) -> None:
+    boxes = [box for box, _ in scan.tables]
+    words = scan.words
     outside = [word for word in words if not any(_inside(word, box) for box in boxes)]
-    lines = [line for line in _lines(outside) if not _is_page_number(line, height)]
-    if ruled:
+    lines = [line for line in _lines(outside) if not _is_page_number(line, scan.height)]
+    if scan.tables:
         items: list[tuple[float, Any]] = [(line.top, line) for line in lines]
-        items.extend((float(table.bbox[1]), table) for table in ruled)
+        items.extend((box[1], (box, rows)) for box, rows in scan.tables)
         for _, item in sorted(items, key=lambda pair: pair[0]):
             if isinstance(item, _Line):
                 builder.paragraph(item.text)
             else:
-                inside = [word for word in words if _inside(word, item.bbox)]
-                builder.rows(_ruled_grid(item, inside), number, ruled=True)
+                box, rows = item
+                inside = [word for word in words if _inside(word, box)]
+                builder.rows(_ruled_grid(rows, inside), scan.number, ruled=True)
         return
-    _unruled(builder, lines, number)
+    _unruled(builder, lines, scan.number)
 
 
-def _ruled_grid(table: Any, words: list[dict[str, Any]]) -> list[list[str]]:
+def _ruled_grid(rows: list[list[Any]], words: list[dict[str, Any]]) -> list[list[str]]:
     grid: list[list[str]] = []
-    for row in table.rows:
+    for row in rows:
         cells: list[str] = []
-        for box in row.cells:
+        for box in row:
             if box is None:
                 cells.append("")
                 continue
