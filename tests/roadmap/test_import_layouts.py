@@ -115,3 +115,25 @@ def test_each_activity_keeps_its_source_in_the_schedule_file(
     schedule_file.write(roadmap, path)
     loaded = schedule_file.load(path)
     assert [a.source for a in loaded.activities] == [a.source for a in roadmap.activities]
+
+
+def test_a_second_plan_on_another_sheet_is_named(tmp_path: Path) -> None:
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    first = workbook.active
+    first.title = "2022"
+    first.append(["План мероприятий на 2022-2023 учебный год"])
+    first.append(["№", "Мероприятие", "Срок", "Ответственный"])
+    first.append([1, "Семинар", "октябрь 2022 г.", "Иванов И.И."])
+    second = workbook.create_sheet("2023")
+    second.append(["Мероприятие", "Срок", "Исполнитель", "№"])
+    second.append(["Отчёт", "май 2024 г.", "Петров П.П.", 1])
+    path = tmp_path / "two.xlsx"
+    workbook.save(path)
+    roadmap = import_roadmap(path)
+    assert [a.title for a in roadmap.activities] == ["Семинар"]
+    assert (
+        "row 1 of sheet «2023» is the header of another plan; only the plan of sheet «2022» "
+        "was read (import that one on its own)"
+    ) in roadmap.warnings

@@ -140,6 +140,11 @@ def find_plan(document: SourceDocument) -> Plan:
                 again = find_header(later)
                 if again is not None and again[1].positions == header.positions:
                     builder.add_table(later, again[0] + again[2])
+                elif again is not None:
+                    builder.warnings.append(
+                        f"{later.origin(again[0])} is the header of another plan; only the plan "
+                        f"of {block.name} was read (import that one on its own)"
+                    )
         return builder.finish(block.origin(index), before, headings)
     raise InputError(
         f"{document.path}: no activity table found",
