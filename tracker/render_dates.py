@@ -1,19 +1,22 @@
-"""Russian date formatting for people (Babel): «1 июня 2023 г.»."""
+"""Russian date formatting for people: «1 июня 2023 г.».
+
+The same text as Babel's ``format_date(day, "d MMMM y 'г.'", locale="ru")`` (a test compares
+them), from the phrase language's own month names, so ``tracker parse`` need not load Babel.
+"""
 
 from __future__ import annotations
 
 from datetime import date
 from functools import lru_cache
 
-from babel.dates import format_date
-
 from tracker.terms.model import Window
+from tracker.terms.nodes import MONTHS_GEN
 
 
 @lru_cache(maxsize=4096)
 def format_day(day: date) -> str:
     """«1 июня 2023 г.» (cached: a message or a page names the same few dates many times)"""
-    return str(format_date(day, "d MMMM y 'г.'", locale="ru"))
+    return f"{day.day} {MONTHS_GEN[day.month]} {day.year} г."
 
 
 def format_window(window: Window) -> str:

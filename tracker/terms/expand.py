@@ -71,8 +71,8 @@ class _Reader:
         if self.clocks and not dropped:
             return PhraseError("указано только время, без даты: срок не найден")
         if dropped:
-            text = ", ".join(f"«{_clip(d)}»" for d in dropped)
-            return PhraseError(f"срок не найден в тексте; не понято: {text}", part=dropped[0])
+            words = " ".join(dropped)
+            return PhraseError(f"не понято: «{_clip(words)}»; срок не найден", part=words)
         return PhraseError("срок не найден в тексте")
 
     def read(self) -> Expansion:
@@ -130,7 +130,7 @@ class _Reader:
                     f"пропущен текст, не относящийся к сроку: «{_clip(' '.join(foreign))}»"
                 )
             return self.result(Kind.UNSCHEDULED, [], f"без даты: {why.lower()}")
-        dropped = self.account(parts)
+        dropped = self.account(parts, bool(schedulable))
         if self.clocks and schedulable:
             said = ", ".join(f"«{_clip(c)}»" for c in self.clocks)
             self.warnings.append(f"время суток не входит в срок, пропущено: {said}")
@@ -221,10 +221,11 @@ class _Reader:
         self.warnings.append(f"«текущий год» понят как {year} г., первый год периода")
         return out
 
-    def account(self, parts: list[g.Constituent]) -> list[str]:
+    def account(self, parts: list[g.Constituent], found: bool) -> list[str]:
         """Rule 17: text around the deadline is dropped and named in a warning; a word the
         grammar knows but could not place, or a near miss of a date word, is an error.
-        Returns the runs of dropped text."""
+        With no deadline ``found``, near misses are left to the error naming all the text.
+        Returns the runs of dropped words (without the prepositions that went with them)."""
         runs: list[list[Token]] = []
         inside: list[Token] = []
         previous_unknown = False
@@ -245,7 +246,7 @@ class _Reader:
                     and t.token.kind not in FOREIGN
                 )
                 raise PhraseError(f"не понято: «{_clip(words)}»", part=words)
-            near = near_miss(token)
+            near = near_miss(token) if found else None
             if near is not None:
                 raise PhraseError(
                     f"не понято: «{token.text}» (похоже на «{near}», но это не оно)",
@@ -256,12 +257,12 @@ class _Reader:
             else:
                 runs.append([token])
             previous_unknown = True
-        dropped = [" ".join(t.text for t in run) for run in runs]
-        if dropped:
+        if runs:
             self.warnings.append(
                 "пропущен текст, не относящийся к сроку: "
-                + ", ".join(f"«{_clip(d)}»" for d in dropped)
+                + ", ".join(f"«{_clip(' '.join(t.text for t in run))}»" for run in runs)
             )
+        dropped = [" ".join(t.text for t in run if t.value != "") for run in runs]
         if inside:
             words = " ".join(t.text for t in inside)
             self.warnings.append(f"пояснение в скобках пропущено: «{_clip(words)}»")

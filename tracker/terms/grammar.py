@@ -182,8 +182,9 @@ _PREPOSITIONS = frozenset({"in", "from", "to", "and"})
 _DEADLINE_WORDS = frozenset({"by", "until", "over"})
 
 
-def _junk(token: Token) -> Token:
-    return Token(JUNK, token.text, token.text, paren=token.paren)
+def _junk(token: Token, *, word: bool = True) -> Token:
+    """``token`` as dropped text; ``word=False`` for a preposition that only went with it."""
+    return Token(JUNK, token.text if word else "", token.text, paren=token.paren)
 
 
 _Found = tuple[Constituent | list[Constituent] | None, int] | None
@@ -614,7 +615,7 @@ class Parser:
                 i + 1 < len(toks) and toks[i + 1].kind == JUNK and toks[i + 1].text[:1].isdigit()
             )
             if t.value in _PREPOSITIONS or (t.value in _DEADLINE_WORDS and named):
-                toks[i] = _junk(t)
+                toks[i] = _junk(t, word=False)
 
     def parse(self) -> list[Constituent]:
         self.mark_foreign()

@@ -10,7 +10,7 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
+from pathlib import Path
 from typing import Any, NamedTuple
 
 # Token kinds produced here and read by the grammar.
@@ -88,9 +88,7 @@ def _value(raw: str) -> Any:
 @lru_cache(maxsize=1)
 def lexicon() -> Lexicon:
     """Load ``lexicon_ru.toml`` once."""
-    data = tomllib.loads(
-        resources.files("tracker.terms").joinpath("lexicon_ru.toml").read_text("utf-8")
-    )
+    data = tomllib.loads(Path(__file__).with_name("lexicon_ru.toml").read_text("utf-8"))
     lex = Lexicon()
     for category, table in data["words"].items():
         for raw_value, forms in table.items():
