@@ -41,7 +41,9 @@ def run(path: Path, period: str | None) -> tuple[dict[str, object] | None, str]:
 def main() -> None:
     verbose = "-v" in sys.argv[1:]
     only = [a for a in sys.argv[1:] if a in FORMATS] or list(FORMATS)
-    totals: dict[str, list[int]] = {f: [0, 0, 0, 0, 0, 0] for f in only}  # right total glued crash error exec
+    totals: dict[str, list[int]] = {
+        f: [0, 0, 0, 0, 0, 0] for f in only
+    }  # right total glued crash error exec
     lines: list[str] = []
     for fmt in only:
         for plan in PLANS:
@@ -60,15 +62,18 @@ def main() -> None:
             t[5] += s.executors_right
             warnings = len(data.get("warnings") or [])  # type: ignore[arg-type]
             lines.append(
-                f"{fmt:5} {plan.key:22} {s.right}/{s.total} (produced {s.produced}, glued {s.glued},"
-                f" warnings {warnings}, executors right {s.executors_right})"
+                f"{fmt:5} {plan.key:22} {s.right}/{s.total}"
+                f" (produced {s.produced}, glued {s.glued},"
+                f" extra {len(s.extras)}, warnings {warnings}, executors right {s.executors_right})"
             )
             if verbose:
-                lines.extend(f"        - {f}" for f in s.failures)
+                lines.extend(f"        - {f}" for f in s.failures + s.extras)
     print("format  rows right / total   glued  crashes  errors  executors right")
     for fmt, (right, total, glued, crash, err, exe) in totals.items():
         share = 100 * right / total if total else 0.0
-        print(f"{fmt:6}  {right:3}/{total:3} ({share:5.1f} %)  {glued:5}  {crash:7}  {err:6}  {exe:3}")
+        print(
+            f"{fmt:6}  {right:3}/{total:3} ({share:5.1f} %)  {glued:5}  {crash:7}  {err:6}  {exe:3}"
+        )
     print()
     print("\n".join(lines))
 
