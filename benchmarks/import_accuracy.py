@@ -41,9 +41,8 @@ def run(path: Path, period: str | None) -> tuple[dict[str, object] | None, str]:
 def main() -> None:
     verbose = "-v" in sys.argv[1:]
     only = [a for a in sys.argv[1:] if a in FORMATS] or list(FORMATS)
-    totals: dict[str, list[int]] = {
-        f: [0, 0, 0, 0, 0, 0] for f in only
-    }  # right total glued crash error exec
+    # right, total, glued, crashes, errors, executors right, extra activities
+    totals: dict[str, list[int]] = {f: [0, 0, 0, 0, 0, 0, 0] for f in only}
     lines: list[str] = []
     for fmt in only:
         for plan in PLANS:
@@ -60,6 +59,7 @@ def main() -> None:
             t[1] += s.total
             t[2] += s.glued
             t[5] += s.executors_right
+            t[6] += len(s.extras)
             warnings = len(data.get("warnings") or [])  # type: ignore[arg-type]
             lines.append(
                 f"{fmt:5} {plan.key:22} {s.right}/{s.total}"
@@ -68,11 +68,12 @@ def main() -> None:
             )
             if verbose:
                 lines.extend(f"        - {f}" for f in s.failures + s.extras)
-    print("format  rows right / total   glued  crashes  errors  executors right")
-    for fmt, (right, total, glued, crash, err, exe) in totals.items():
+    print("format  rows right / total   glued  crashes  errors  executors right  extra rows")
+    for fmt, (right, total, glued, crash, err, exe, extra) in totals.items():
         share = 100 * right / total if total else 0.0
         print(
-            f"{fmt:6}  {right:3}/{total:3} ({share:5.1f} %)  {glued:5}  {crash:7}  {err:6}  {exe:3}"
+            f"{fmt:6}  {right:3}/{total:3} ({share:5.1f} %)  {glued:5}  {crash:7}  {err:6}"
+            f"  {exe:15}  {extra:10}"
         )
     print()
     print("\n".join(lines))
