@@ -57,10 +57,15 @@ def transcript(engine: Engine, lines_by_pass: list[list[str]]) -> str:
         messages = []
         for row in conn.execute(select(OUTBOX)):
             items = sorted(carried.get(row.id, []))
+            # a digest's body is the digest's own business (not the pass's): its day is compared
+            body = (
+                "(digest)"
+                if row.kind == "digest"
+                else f"«{row.subject}» text {_sha(row.text)} html {_sha(row.html)}"
+            )
             messages.append(
                 f"{row.kind} {row.recipient_key} {','.join(row.to_addrs)} "
-                f"at {row.not_before:%Y-%m-%d %H:%M} «{row.subject}» "
-                f"text {_sha(row.text)} html {_sha(row.html)} "
+                f"at {row.not_before:%Y-%m-%d %H:%M} {body} "
                 f"{len(items)} items {_sha(chr(10).join(items))}"
             )
     out += sorted(messages)

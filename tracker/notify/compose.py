@@ -11,20 +11,27 @@ Links: mail does not know the web layer. The caller (the daemon, the CLI) passes
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Protocol
+from datetime import date, datetime
+from typing import Any, Protocol
 
-from sqlalchemy import Connection, Engine, update
+from sqlalchemy import ColumnElement, Connection, Engine, update
 
 from tracker.config import Settings
 from tracker.notify import facts
 from tracker.notify.digest import digest_facts
 from tracker.notify.model import Batch, ItemFacts, MessageKind, Notification
 from tracker.notify.outbox import OutboxMessage, insert_outbox, write_transaction
-from tracker.notify.render import Renderer, context_for_batch, context_for_digest
+from tracker.notify.render import (
+    MESSAGE_ITEMS,
+    Renderer,
+    context_for_batch,
+    context_for_digest,
+)
+from tracker.notify.waiting import ItemGroup, shown_items
+from tracker.store.chunking import chunked
 from tracker.store.tables import NOTIFICATION as NT
 
 
@@ -72,8 +79,12 @@ class Composed:
 
 def message_key(batch: Batch) -> str:
     """The outbox key of a batch: its kind, recipient and day, and a hash of its parts."""
-    digest = hashlib.sha256("\n".join(sorted(batch.keys)).encode()).hexdigest()[:12]
-    return f"{batch.kind.value}:{batch.recipient.key}:{batch.day.isoformat()}:{digest}"
+    return _key(batch.kind, batch.recipient.key, batch.day, batch.keys)
+
+
+def _key(kind: MessageKind, recipient_key: str, day: date, keys: Iterable[str]) -> str:
+    digest = hashlib.sha256("\n".join(sorted(keys)).encode()).hexdigest()[:12]
+    return f"{kind.value}:{recipient_key}:{day.isoformat()}:{digest}"
 
 
 class _Taken(Exception):
@@ -83,8 +94,8 @@ class _Taken(Exception):
 def compose(
     composer: Composer, conn: Connection, batch: Batch, items_by_id: Mapping[int, ItemFacts]
 ) -> Composed:
-    """One message: rendered from its notifications, then queued and linked in one
-    transaction (rolled back when another planner took any of them)."""
+    """One message from a whole batch (a digest, or a few item notifications): rendered,
+    then queued and linked in one transaction (rolled back when another planner took any)."""
     settings = composer.settings
     recipient = batch.recipient
     if batch.kind is MessageKind.DIGEST:
@@ -100,9 +111,62 @@ def compose(
             batch, dict(items_by_id), composer.now, settings.policy, link=_item_link(composer)
         )
         items = len(batch.notifications)
+    claim = NT.c.key.in_(list(batch.keys))
+    keys = len(batch.keys)
+    return _queue(composer, conn, batch, message_key(batch), context, [claim], keys, items)
+
+
+def compose_items(composer: Composer, conn: Connection, group: ItemGroup) -> Composed:
+    """One message from a recipient-day of item notifications, however many: it lists the
+    first ``MESSAGE_ITEMS`` of each kind (only their facts are read) and counts all."""
+    shown = group.shown()
+    batch = Batch(
+        group.recipient, group.day, group.kind, group.notifications(shown), group.send_at,
+        group.expires_at,
+    )  # fmt: skip
+    items = shown_items(conn, composer.directory, shown)
+    context = context_for_batch(
+        batch, items, composer.now, composer.settings.policy, link=_item_link(composer)
+    )
+    _count_all(context, group)
+    key = _key(batch.kind, group.recipient.key, group.day, [part.key for part in group.parts])
+    ids = [part.id for part in group.parts]
+    claims = [NT.c.id.in_(part) for part in chunked(ids)]
+    return _queue(composer, conn, batch, key, context, claims, len(ids), len(ids))
+
+
+def _count_all(context: dict[str, Any], group: ItemGroup) -> None:
+    """Put the whole group's counts into a context built from the items shown."""
+    by_kind = group.by_kind()
+    for entry in context["groups"]:
+        entry["more"] = max(0, len(by_kind[MessageKind(entry["kind"])]) - MESSAGE_ITEMS)
+    context["count"] = len(group.parts)
+    dues = {part.due for part in group.parts}
+    main = by_kind[group.kind]
+    if context["main"] is not None:
+        context["main"]["count"] = len(main)
+        context["main"]["same_due"] = len({part.due for part in main}) <= 1
+    context["all"]["count"] = len(group.parts)
+    context["all"]["same_due"] = len(dues) <= 1
+    context["roadmaps"] = sorted({part.roadmap_title for part in group.parts})
+
+
+def _queue(
+    composer: Composer,
+    conn: Connection,
+    batch: Batch,
+    key: str,
+    context: dict[str, Any],
+    claims: Sequence[ColumnElement[bool]],
+    expected: int,
+    items: int,
+) -> Composed:
+    """Render, queue the message and link its notifications to it, in one transaction."""
+    settings = composer.settings
+    recipient = batch.recipient
     rendered = composer.renderer.render(batch.kind, context)
     message = OutboxMessage(
-        key=message_key(batch),
+        key=key,
         kind=batch.kind.value,
         recipient_key=recipient.key,
         recipient_id=recipient.executor_id,
@@ -119,15 +183,15 @@ def compose(
             outbox_id = insert_outbox(tx, message, now=composer.now, sender=settings.mail.sender)
             if outbox_id is None:
                 return Composed()  # the very same message is queued already
-            claimed = tx.execute(
-                update(NT)
-                .where(NT.c.key.in_(list(batch.keys)), NT.c.outbox_id.is_(None))
-                .values(outbox_id=outbox_id)
-            ).rowcount
-            if claimed != len(batch.keys):
+            claimed = 0
+            for claim in claims:
+                claimed += tx.execute(
+                    update(NT).where(claim, NT.c.outbox_id.is_(None)).values(outbox_id=outbox_id)
+                ).rowcount
+            if claimed != expected:
                 raise _Taken
     except _Taken:
-        return Composed(taken=len(batch.keys))
+        return Composed(taken=expected)
     return Composed(
         Planned(
             outbox_id, batch.kind.value, recipient.name, recipient.emails, rendered.subject,

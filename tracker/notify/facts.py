@@ -200,7 +200,8 @@ def _residue_test(
     return and_(bound, (diff % dates.every).in_(sorted(residues)))
 
 
-def _stage_filter(conn: Connection, dates: StageDates) -> ColumnElement[bool]:
+def stage_filter(conn: Connection, dates: StageDates) -> ColumnElement[bool]:
+    """Occurrences with a stage on one of ``dates``."""
     tests: list[ColumnElement[bool]] = []
     if dates.due:
         tests.append(OC.c.effective_due.in_(sorted(dates.due)))
@@ -250,7 +251,7 @@ def candidates(
     if dates.empty:
         return
     statement = select_items(
-        OPEN_PREDICATE, A.c.archived_at.is_(None), _stage_filter(conn, dates)
+        OPEN_PREDICATE, A.c.archived_at.is_(None), stage_filter(conn, dates)
     ).order_by(OC.c.id)
     # options on the statement, not the connection: later writes on it must not stream
     result = conn.execute(statement.execution_options(stream_results=True, yield_per=CHUNK))

@@ -33,7 +33,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
@@ -359,35 +359,39 @@ def insert_notifications(
     return [str(key) for key in conn.execute(statement, list(rows.values())).scalars()]
 
 
-#: The columns of a row for :func:`insert_notification_rows`, in order.
-NOTIFICATION_ROW = (
-    "key", "occurrence_id", "recipient_key", "recipient_id", "kind", "stage", "day", "send_at",
-    "expires_at",
-)  # fmt: skip
+class NotificationRow(NamedTuple):
+    """One notification as :func:`insert_notification_rows` writes it."""
+
+    key: str
+    occurrence_id: int | None
+    recipient_key: str
+    recipient_id: int | None
+    kind: str
+    stage: str
+    day: date
+    send_at: datetime
+    expires_at: datetime | None
 
 
 def insert_notification_rows(
-    conn: Connection, rows: Sequence[Sequence[object]], *, now: datetime
+    conn: Connection, rows: Sequence[NotificationRow], *, now: datetime
 ) -> int:
     """Record notifications as made, in bulk (one ``executemany`` below SQLAlchemy's per-row
     processing); returns how many were inserted now. A key already made — by an earlier pass
     or by another planner at this moment — is skipped by the unique key, as in
-    :func:`insert_notifications`. Rows hold the values of ``NOTIFICATION_ROW`` (aware
-    datetimes, dates). Runs in the caller's transaction."""
+    :func:`insert_notifications`. Runs in the caller's transaction."""
     if not rows:
         return 0
     postgres = conn.dialect.name == "postgresql"
-    names = ", ".join(f'"{name}"' for name in (*NOTIFICATION_ROW, "created_at"))
-    marks = ", ".join(["%s" if postgres else "?"] * (len(NOTIFICATION_ROW) + 1))
+    columns = (*NotificationRow._fields, "created_at")
+    names = ", ".join(f'"{name}"' for name in columns)
+    marks = ", ".join(["%s" if postgres else "?"] * len(columns))
     stamp = _driver_moment(now, postgres)
     values = [
-        (key, occurrence, recipient_key, recipient_id, kind, stage,
-         day if postgres else day.isoformat(),  # type: ignore[union-attr]
-         _driver_moment(send_at, postgres),  # type: ignore[arg-type]
-         None if expires_at is None else _driver_moment(expires_at, postgres),  # type: ignore[arg-type]
-         stamp)
-        for key, occurrence, recipient_key, recipient_id, kind, stage, day, send_at, expires_at
-        in rows
+        (row.key, row.occurrence_id, row.recipient_key, row.recipient_id, row.kind, row.stage,
+         row.day if postgres else row.day.isoformat(), _driver_moment(row.send_at, postgres),
+         None if row.expires_at is None else _driver_moment(row.expires_at, postgres), stamp)
+        for row in rows
     ]  # fmt: skip
     cursor = conn.exec_driver_sql(
         f"INSERT INTO {NOTIFICATION.name} ({names}) VALUES ({marks}) ON CONFLICT DO NOTHING",

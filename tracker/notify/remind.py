@@ -12,8 +12,8 @@ twice.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -22,29 +22,34 @@ from sqlalchemy import Connection, Engine, or_, select
 from tracker.calendar import WorkCalendar, russian_calendar
 from tracker.config import Settings
 from tracker.notify import facts
-from tracker.notify.compose import Composer, LinkMaker, Planned, compose, pass_transaction
+from tracker.notify.compose import (
+    Composed,
+    Composer,
+    LinkMaker,
+    Planned,
+    compose,
+    compose_items,
+    pass_transaction,
+)
 from tracker.notify.digest import DIGEST_ITEMS, digest_facts, digest_recipients
-from tracker.notify.model import Batch, ItemFacts, MessageKind, Notification
-from tracker.notify.outbox import insert_notifications, upsert_insert, write_transaction
+from tracker.notify.model import Batch, MessageKind, Notification
+from tracker.notify.outbox import upsert_insert, write_transaction
 from tracker.notify.policy import (
     LOOKBACK_DAYS,
     calendar_warnings,
     digest_notifications,
     group,
-    plan,
     years_in_use,
 )
+from tracker.notify.record import Tracks, record_items, record_notifications
 from tracker.notify.render import Renderer, resolve_templates_dir
-from tracker.store.chunking import chunked
-from tracker.store.tables import ACTIVITY as A
+from tracker.notify.waiting import people_by_key, waiting_groups
 from tracker.store.tables import NOTIFICATION as NT
-from tracker.store.tables import OCCURRENCE as OC
 from tracker.store.tables import PLANNER_MARK as PM
 
 __all__ = [
     "DIGEST_ITEMS",
     "MARK",
-    "RECORD_CHUNK",
     "LinkMaker",
     "PlanReport",
     "Planned",
@@ -118,39 +123,48 @@ def plan_pass(
     report = PlanReport(now=now, dry_run=dry_run)
     with _session(engine, dry_run) as conn:
         directory = facts.load_directory(conn, settings)
-        notifications = _decide(conn, directory, settings, now, calendar, report)
-        for index in range(0, len(notifications), RECORD_CHUNK):
-            part = notifications[index : index + RECORD_CHUNK]
-            with pass_transaction(conn, engine, dry_run) as tx:
-                new = insert_notifications(tx, part, now=now)
-            report.notifications += len(new)
-            report.taken += len(part) - len(new)
+        _record(conn, engine, directory, settings, now, calendar, report, dry_run)
         if not dry_run:
             _set_mark(engine, now)
         composer = Composer(engine, settings, renderer, directory, now, link_maker, dry_run)
+        queued: list[tuple[tuple[datetime, str, str], Planned]] = []
         with _reader(conn, engine, dry_run) as reader:
-            batches, items = _waiting(reader, directory, now)
-            for batch in batches:
-                composed = compose(composer, reader, batch, items)
-                report.taken += composed.taken
-                if composed.planned is not None:
-                    report.messages.append(composed.planned)
+            for batch in _waiting_digests(reader, directory, now):
+                composed = compose(composer, reader, batch, {})
+                order = (batch.send_at, batch.recipient.key, batch.key)
+                _count(report, composed, order, queued)
+            for group in waiting_groups(reader, directory, now):
+                composed = compose_items(composer, reader, group)
+                first = min(group.parts, key=lambda part: (-part.kind.urgency, part.key))
+                _count(report, composed, (group.send_at, group.recipient.key, first.key), queued)
+        queued.sort(key=lambda pair: pair[0])
+        report.messages = [planned for _order, planned in queued]
     return report
 
 
-#: Notifications inserted per transaction.
-RECORD_CHUNK = 500
+def _count(
+    report: PlanReport,
+    composed: Composed,
+    order: tuple[datetime, str, str],
+    queued: list[tuple[tuple[datetime, str, str], Planned]],
+) -> None:
+    report.taken += composed.taken
+    if composed.planned is not None:
+        queued.append((order, composed.planned))
 
 
-def _decide(
+def _record(
     conn: Connection,
+    engine: Engine,
     directory: facts.Directory,
     settings: Settings,
     now: datetime,
     calendar: WorkCalendar,
     report: PlanReport,
-) -> list[Notification]:
-    """What the policy makes at ``now`` for occurrences with a stage ready since the mark."""
+    dry_run: bool,
+) -> None:
+    """Make and write, chunk by chunk, what the policy makes at ``now`` for the occurrences
+    with a stage ready since the mark; then the digests due."""
     policy = settings.policy
     since = _mark(conn) or now - timedelta(days=LOOKBACK_DAYS)
     roadmap_zones, people_zones = directory.zones()
@@ -158,22 +172,29 @@ def _decide(
     dates = facts.stage_dates(
         facts.ready_days(since, now, pairs, policy, calendar), policy, calendar
     )
-    notifications: list[Notification] = []
-    years: set[int] = set()
-    for chunk in facts.candidates(conn, directory, dates):
-        report.examined += len(chunk)
-        made = facts.made_keys(conn, [item.occurrence_id for item in chunk if item.occurrence_id])
-        notifications += plan(chunk, made, now, policy, calendar)
-        years.update(years_in_use(chunk, now))
+
+    def write() -> AbstractContextManager[Connection]:
+        return pass_transaction(conn, engine, dry_run)
+
+    tracks = Tracks(now, sorted(people_zones), policy, calendar)
+    done = record_items(conn, write, directory, tracks, dates, now)
     made_digests = facts.made_digest_keys(conn, (now - timedelta(days=LOOKBACK_DAYS)).date())
-    notifications += digest_notifications(
+    digests = digest_notifications(
         digest_recipients(directory), made_digests, now, policy, calendar
     )
-    report.warnings += calendar_warnings(years or years_in_use((), now), calendar)
-    report.warnings += _unreachable(notifications)
-    reachable = [n for n in notifications if n.recipient.emails]
-    report.deferred = sum(1 for n in reachable if n.send_at > now)
-    return reachable
+    unreachable = done.unreachable | {n.recipient.name for n in digests if not n.recipient.emails}
+    reachable = [n for n in digests if n.recipient.emails]
+    inserted, taken = record_notifications(write, reachable, now)
+    years = done.years | {now.year, now.year + 1} if done.examined else set()
+    report.examined = done.examined
+    report.notifications = done.notifications + inserted
+    report.taken = done.taken + taken
+    report.deferred = done.deferred + sum(1 for n in reachable if n.send_at > now)
+    report.warnings += calendar_warnings(sorted(years) or years_in_use((), now), calendar)
+    report.warnings += [
+        f"{name} has no e-mail address in the executors file: reminders for them are not sent"
+        for name in sorted(unreachable)
+    ]
 
 
 @contextmanager
@@ -187,46 +208,28 @@ def _reader(conn: Connection, engine: Engine, dry_run: bool) -> Iterator[Connect
         yield fresh
 
 
-def _waiting(
-    conn: Connection, directory: facts.Directory, now: datetime
-) -> tuple[list[Batch], dict[int, ItemFacts]]:
-    """Recorded notifications not yet in a message whose time has come, still of use, as one
-    batch per recipient per local day; and the facts of their items."""
+def _waiting_digests(conn: Connection, directory: facts.Directory, now: datetime) -> list[Batch]:
+    """Recorded digests not yet in a message whose time has come, still of use: one batch
+    each (item notifications: :func:`tracker.notify.waiting.waiting_groups`)."""
     statement = select(NT).where(
+        NT.c.kind == MessageKind.DIGEST.value,
         NT.c.outbox_id.is_(None),
         NT.c.send_at <= now,
         or_(NT.c.expires_at.is_(None), NT.c.expires_at > now),
     )
-    rows = conn.execute(statement).all()
-    ids = {row.occurrence_id for row in rows if row.occurrence_id is not None}
-    items: dict[int, ItemFacts] = {}
-    for part in chunked(ids):
-        found = conn.execute(
-            facts.select_items(
-                OC.c.id.in_(part), OC.c.archived_at.is_(None), A.c.archived_at.is_(None)
-            )
-        ).all()
-        for item in facts.items_of(conn, directory, found):
-            if item.occurrence_id is not None:
-                items[item.occurrence_id] = item
-    people = {person.key: person for person in directory.people.values()}
-    people.update((person.key, person) for person in directory.admins)
+    people = people_by_key(directory)
     notifications = []
-    for row in rows:
+    for row in conn.execute(statement):
         person = people.get(row.recipient_key)
         if person is None or not person.emails:
             continue  # archived since, or lost their address
-        if row.occurrence_id is not None:
-            facts_of = items.get(row.occurrence_id)
-            if facts_of is None or not facts_of.is_open:
-                continue  # done, cancelled or archived since: nothing to say any more
         notifications.append(
             Notification(
                 row.key, row.occurrence_id, person, MessageKind(row.kind), row.stage, row.day,
                 row.send_at, row.expires_at,
             )
         )  # fmt: skip
-    return group(notifications), items
+    return group(notifications)
 
 
 @contextmanager
@@ -257,13 +260,3 @@ def _set_mark(engine: Engine, now: datetime) -> None:
                 where=PM.c.until < statement.excluded.until,
             )
         )
-
-
-def _unreachable(notifications: Sequence[Notification]) -> list[str]:
-    names = sorted({n.recipient.name for n in notifications if not n.recipient.emails})
-    return [
-        f"{name} has no e-mail address in the executors file: reminders for them are not sent"
-        for name in names
-    ]
-
-
