@@ -67,7 +67,7 @@ def main() -> None:
                 f" extra {len(s.extras)}, warnings {warnings}, executors right {s.executors_right})"
             )
             if verbose:
-                lines.extend(f"        - {f}" for f in s.failures + s.extras)
+                lines.extend(f"        - {f}" for f in s.failures + s.extras + s.executor_failures)
     print("format  rows right / total   glued  crashes  errors  executors right  extra rows")
     for fmt, (right, total, glued, crash, err, exe, extra) in totals.items():
         share = 100 * right / total if total else 0.0
