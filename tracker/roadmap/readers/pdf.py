@@ -21,7 +21,7 @@ from typing import Any
 
 from tracker.errors import InputError
 from tracker.roadmap.cells import is_row_number
-from tracker.roadmap.columns import read_header
+from tracker.roadmap.columns import column_of, continues_header, read_header
 from tracker.roadmap.grid import Block, Table
 from tracker.roadmap.limits import MAX_PAGES, too_big
 
@@ -266,29 +266,50 @@ def _cells_by_gaps(line: _Line) -> list[tuple[float, str]]:
 
 
 def _header_edges(lines: list[_Line], start: int) -> tuple[list[float], int] | None:
-    """The columns' left edges if a header starts at ``lines[start]`` (over up to 3 lines).
+    """The columns' left edges if a header starts at ``lines[start]`` (over up to 3 lines, then
+    on over the header-word lines right under it: «п/п» below «№»).
 
-    A header found from a line that it does not need (a title right above it) is found again
-    from the next line."""
+    A header found from a line that adds no column to it (a title right above it) is found
+    again from the next line."""
     for span in range(1, 4):
-        edges = _header_at(lines[start : start + span])
-        if edges is None:
+        found = _header_at(lines[start : start + span])
+        if found is None:
             continue
-        if span > 1 and _header_at(lines[start + 1 : start + span]) is not None:
-            return None
-        return edges, span
+        if span > 1:
+            tighter = _header_at(lines[start + 1 : start + span])
+            if tighter is not None and tighter[1] >= found[1]:
+                return None
+        while start + span < len(lines) and _continues(
+            lines[start + span - 1], lines[start + span]
+        ):
+            span += 1
+        again = _header_at(lines[start : start + span])
+        return (again or found)[0], span
     return None
 
 
-def _header_at(lines: list[_Line]) -> list[float] | None:
+def _continues(above: _Line, line: _Line) -> bool:
+    """``line`` is more of the header: header words only, right under the line above."""
+    height = line.bottom - line.top
+    if line.top - above.bottom > height * 0.8:
+        return False
+    return all(
+        continues_header([text]) or (column_of(text) is not None and len(text.split()) <= 2)
+        for _, text in _cells_by_gaps(line)
+    )
+
+
+def _header_at(lines: list[_Line]) -> tuple[list[float], int] | None:
+    """(left edges, columns named) of the header these lines make together, if they make one."""
     cells: list[tuple[float, str]] = []
     for line in lines:
         cells = _merge_cells(cells, _cells_by_gaps(line))
     if any(is_row_number(text) for _, text in cells):
         return None
-    if read_header([text for _, text in cells]) is None:
+    header = read_header([text for _, text in cells])
+    if header is None:
         return None
-    return [left for left, _ in cells]
+    return [left for left, _ in cells], len(header.columns)
 
 
 def _merge_cells(
@@ -300,7 +321,7 @@ def _merge_cells(
     out = [(left, [text]) for left, text in above]
     for left, text in below:
         nearest = min(range(len(out)), key=lambda index: abs(out[index][0] - left))
-        if abs(out[nearest][0] - left) < 40:
+        if abs(out[nearest][0] - left) < 15:
             out[nearest][1].append(text)
         else:
             out.append((left, [text]))
@@ -325,33 +346,21 @@ def _cut(line: _Line, edges: list[float]) -> list[list[dict[str, Any]]]:
 
 
 def _unruled(builder: _Builder, lines: list[_Line], page: int) -> None:
-    """Lines cut into columns. A line with an empty first cell goes on the row above; so does a
-    heading's line right under a heading that spans the table."""
+    """The page's lines under a header cut into rows and columns (the header's cells give the
+    columns' left edges); lines above any header are paragraphs."""
     index = 0
-    edges = builder.edges
-    row: list[list[_Line]] | None = None
-    spanning = False
+    body: list[_Line] = []
 
-    def flush() -> None:
-        nonlocal row
-        if row is not None and edges is not None:
-            last = edges[-1] - 4
-            far = max(
-                (float(w["x1"]) for line in lines for w in line.words if float(w["x0"]) >= last),
-                default=last,
-            )
-            rights = [*(edge - 4 for edge in edges[1:]), far]
-            cells = [
-                _cell_text(parts, edge, right)
-                for parts, edge, right in zip(row, edges, rights, strict=True)
-            ]
-            builder.rows([cells], page, ruled=False)
-        row = None
+    def emit() -> None:
+        if body and builder.edges is not None:
+            for cells in _body_rows(body, builder.edges):
+                builder.rows([cells], page, ruled=False)
+        body.clear()
 
     while index < len(lines):
         found = _header_edges(lines, index)
         if found is not None:
-            flush()
+            emit()
             edges, span = found
             header = ["" for _ in edges]
             for line in lines[index : index + span]:
@@ -363,22 +372,132 @@ def _unruled(builder: _Builder, lines: list[_Line], page: int) -> None:
             index += span
             continue
         line = lines[index]
-        above = lines[index - 1] if index else None
         index += 1
-        if edges is None:
+        if builder.edges is None:
             builder.paragraph(line.text)
-            continue
+        else:
+            body.append(line)
+    emit()
+
+
+def _rights(lines: list[_Line], edges: list[float]) -> list[float]:
+    """Each column's right limit: the next column's edge; for the last, its widest text."""
+    last = edges[-1] - 4
+    far = max(
+        (float(w["x1"]) for line in lines for w in line.words if float(w["x0"]) >= last),
+        default=last,
+    )
+    return [*(edge - 4 for edge in edges[1:]), far]
+
+
+def _body_rows(lines: list[_Line], edges: list[float]) -> list[list[str]]:
+    """Rows from the vertical gaps between them when rows stand apart more than lines do (cells
+    may then be centred vertically); else a new row at each line with text in the first cell."""
+    rights = _rights(lines, edges)
+    bands = _bands(lines, edges)
+    if bands is not None:
+        return [_band_cells(band, edges, rights) for band in bands]
+    rows: list[list[list[_Line]]] = []
+    spanning = False
+    for index, line in enumerate(lines):
+        above = lines[index - 1] if index else None
         cut = _cut(line, edges)
         parts = [_Line(line.top, line.bottom, words) if words else None for words in cut]
         this_spans = all(part is None for part in parts[1:])
         close = above is not None and line.top - above.bottom < (line.bottom - line.top) * 0.8
-        if row is not None and spanning and this_spans and close:
+        if rows and spanning and this_spans and close:
             parts[0] = _Line(line.top, line.bottom, list(line.words))
-        elif parts[0] is not None or row is None:
-            flush()
-            row = [[] for _ in edges]
+        elif parts[0] is not None or not rows:
+            rows.append([[] for _ in edges])
             spanning = this_spans
         for position, part in enumerate(parts):
-            if part is not None and row is not None:
-                row[position].append(part)
-    flush()
+            if part is not None:
+                rows[-1][position].append(part)
+    return [
+        [
+            _cell_text(parts, edge, right)
+            for parts, edge, right in zip(row, edges, rights, strict=True)
+        ]
+        for row in rows
+    ]
+
+
+def _bands(lines: list[_Line], edges: list[float]) -> list[list[_Line]] | None:
+    """The lines grouped into rows, from the gaps between the cells of each column: lines of one
+    cell stand closer than cells of two rows. None when the gaps are all alike (cells with no
+    padding), or when a group would hold two numbered rows."""
+    if len(lines) < 3:
+        return None
+    ordered = sorted(lines, key=lambda line: line.top)
+    columns: list[list[tuple[float, float]]] = [[] for _ in edges]
+    for line in ordered:
+        for position, words in enumerate(_cut(line, edges)):
+            if words:
+                top = min(float(w["top"]) for w in words)
+                bottom = max(float(w["bottom"]) for w in words)
+                columns[position].append((top, bottom))
+    gaps = sorted(
+        below[0] - above[1] for column in columns for above, below in itertools.pairwise(column)
+    )
+    heights = sorted(line.bottom - line.top for line in ordered)
+    least = max(3.0, heights[len(heights) // 2] * 0.35)
+    threshold: float | None = None
+    for small, large in itertools.pairwise(gaps):
+        if large - small > least:
+            threshold = (small + large) / 2
+            break
+    if threshold is None:
+        return None
+    cells: list[tuple[float, float]] = []
+    for column in columns:
+        mine: list[tuple[float, float]] = []
+        for top, bottom in column:
+            if mine and top - mine[-1][1] <= threshold:
+                mine[-1] = (mine[-1][0], max(mine[-1][1], bottom))
+            else:
+                mine.append((top, bottom))
+        cells.extend(mine)
+    spans: list[list[float]] = []
+    for top, bottom in sorted(cells):
+        if spans and top <= spans[-1][1] + 1.0:
+            spans[-1][1] = max(spans[-1][1], bottom)
+        else:
+            spans.append([top, bottom])
+    bands: list[list[_Line]] = [[] for _ in spans]
+    for line in ordered:
+        index = next((i for i, (top, bottom) in enumerate(spans) if line.top <= bottom), -1)
+        bands[index].append(line)
+    for band in bands:
+        numbered = [line for line in band if _starts_numbered(line, edges)]
+        spanning = [line for line in band if any(_straddles(w, edges) for w in line.words)]
+        if len(numbered) > 1 or (spanning and len(spanning) < len(band)):
+            return None
+    return [band for band in bands if band]
+
+
+def _starts_numbered(line: _Line, edges: list[float]) -> bool:
+    first = _cut(line, edges)[0]
+    return bool(first) and is_row_number(" ".join(str(word["text"]) for word in first))
+
+
+def _straddles(word: dict[str, Any], edges: list[float]) -> bool:
+    return any(float(word["x0"]) < edge - 2 < edge + 2 < float(word["x1"]) for edge in edges[1:])
+
+
+def _band_cells(band: list[_Line], edges: list[float], rights: list[float]) -> list[str]:
+    """One row's cells from its lines; a row whose words run across a column edge (a section
+    heading spanning the table, a signature) stays whole in the first cell."""
+    words = [word for line in band for word in line.words]
+    if any(_straddles(word, edges) for word in words):
+        return ["\n".join(line.text for line in band), *([""] * (len(edges) - 1))]
+    columns: list[list[dict[str, Any]]] = [[] for _ in edges]
+    for word in words:
+        index = 0
+        for position, edge in enumerate(edges):
+            if float(word["x0"]) >= edge - 4:
+                index = position
+        columns[index].append(word)
+    return [
+        _cell_text(_lines(mine), edge, right)
+        for mine, edge, right in zip(columns, edges, rights, strict=True)
+    ]
