@@ -54,6 +54,7 @@ class Vocabulary:
     period_max_years: int
     trailer_positions: tuple[str, ...]
     trailer_openers: tuple[str, ...]
+    executor_stems: tuple[str, ...]
 
 
 _SPACES = re.compile(r"\s+")
@@ -115,6 +116,7 @@ def vocabulary() -> Vocabulary:
         period_max_years=int(period["max_years"]),
         trailer_positions=_strings(data["trailer"], "positions"),
         trailer_openers=_strings(data["trailer"], "openers"),
+        executor_stems=_strings(data["flat"], "executor_stems"),
     )
 
 

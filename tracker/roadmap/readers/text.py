@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from tracker.roadmap.cells import clean, is_row_number
 from tracker.roadmap.columns import column_of, merge_header, read_header
 from tracker.roadmap.grid import Block, Table
+from tracker.roadmap.readers.flat import read_flat
 from tracker.roadmap.trailer import is_trailer
 from tracker.roadmap.vocabulary import vocabulary
 
@@ -34,6 +35,9 @@ def read_text(text: str) -> list[Block]:
         return _rows_layout(lines, rows_at)
     if cells_at is not None:
         return _cells_layout(tokens, *cells_at)
+    flat = read_flat(lines)
+    if flat is not None:
+        return flat
     return [paragraph for line in lines if (paragraph := _prose(line))]
 
 
