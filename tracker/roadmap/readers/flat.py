@@ -72,10 +72,9 @@ def read_flat(lines: list[str]) -> list[Block] | None:
     start, end, rest, columns, by_lines = found
     body: list[_Unit] = []
     fresh = True
-    for number in range(end, len(lines)):
-        raw = lines[number] if number > end - 1 or rest is None else ""
-        if number == end - 1 and rest is not None:
-            raw = rest
+    numbered = [(end, rest)] if rest is not None else []
+    numbered += [(number + 1, lines[number]) for number in range(end, len(lines))]
+    for line_number, raw in numbered:
         text = " ".join(raw.replace("|", " ").split())
         if not text:
             fresh = fresh or "|" in raw
@@ -83,12 +82,10 @@ def read_flat(lines: list[str]) -> list[Block] | None:
         if is_trailer(text):
             break
         if by_lines:
-            body.append(_Unit(text, number + 1, fresh))
+            body.append(_Unit(text, line_number, fresh))
         else:
-            body.extend(_Unit(word, number + 1, i == 0) for i, word in enumerate(text.split()))
+            body.extend(_Unit(word, line_number, i == 0) for i, word in enumerate(text.split()))
         fresh = False
-    if rest is not None and end - 1 < len(lines):
-        pass
     rows = _Parser(body, columns, by_lines).parse()
     if not rows:
         return None
@@ -197,11 +194,24 @@ def _find_header(
 
 
 @cache
-def _reads_as_deadline(text: str) -> bool:
+def _deadline_reading(text: str) -> int | None:
+    """None if the phrase reader cannot read ``text``; else how many words it skipped."""
     try:
-        return expand(text, _ANY_TIME).kind is not Kind.ERROR
+        reading = expand(text, _ANY_TIME)
     except Exception:  # the phrase reader must not stop an import
-        return False
+        return None
+    if reading.kind is Kind.ERROR:
+        return None
+    skipped = 0
+    for warning in reading.warnings:
+        if warning.startswith("пропущен текст"):
+            skipped += sum(len(part.split()) for part in re.findall(r"«([^»]*)»", warning))
+    return skipped
+
+
+def _reads_as_deadline(text: str) -> bool:
+    """The phrase reader reads all of ``text`` as a deadline."""
+    return _deadline_reading(text) == 0
 
 
 def _executor_score(text: str) -> float:
@@ -244,9 +254,10 @@ class _Parser:
                 return None
             return 4.0 + (1.0 if self.units[start].fresh else 0.0)
         if column == Column.DEADLINE:
-            if _reads_as_deadline(text):
-                return 5.0 - 0.05 * count
-            return -4.0
+            skipped = _deadline_reading(text)
+            if skipped is None:
+                return -4.0
+            return 5.0 + 0.3 * count - 1.5 * skipped
         if column == Column.TITLE:
             if not (text[:1].isupper() or text[:1] in "«\"("):
                 return None
