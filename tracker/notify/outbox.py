@@ -376,34 +376,63 @@ class NotificationRow(NamedTuple):
 def insert_notification_rows(
     conn: Connection, rows: Sequence[NotificationRow], *, now: datetime
 ) -> int:
-    """Record notifications as made, in bulk (one ``executemany`` below SQLAlchemy's per-row
-    processing); returns how many were inserted now. A key already made — by an earlier pass
-    or by another planner at this moment — is skipped by the unique key, as in
-    :func:`insert_notifications`. Runs in the caller's transaction."""
-    if not rows:
-        return 0
-    postgres = conn.dialect.name == "postgresql"
-    columns = (*NotificationRow._fields, "created_at")
-    names = ", ".join(f'"{name}"' for name in columns)
-    marks = ", ".join(["%s" if postgres else "?"] * len(columns))
-    stamp = _driver_moment(now, postgres)
-    values = [
-        (row.key, row.occurrence_id, row.recipient_key, row.recipient_id, row.kind, row.stage,
-         row.day if postgres else row.day.isoformat(), _driver_moment(row.send_at, postgres),
-         None if row.expires_at is None else _driver_moment(row.expires_at, postgres), stamp)
+    """Record notifications as made, in bulk; returns how many were inserted now. A key already
+    made — by an earlier pass or by another planner at this moment — is skipped by the unique
+    key, as in :func:`insert_notifications`. Runs in the caller's transaction."""
+    writer = NotificationWriter(conn.dialect.name == "postgresql", now)
+    prepared = [
+        (row.key, row.occurrence_id, *writer.tail(
+            row.recipient_key, row.recipient_id, row.kind, row.stage, row.day, row.send_at,
+            row.expires_at,
+        ))
         for row in rows
     ]  # fmt: skip
-    cursor = conn.exec_driver_sql(
-        f"INSERT INTO {NOTIFICATION.name} ({names}) VALUES ({marks}) ON CONFLICT DO NOTHING",
-        values,
-    )
-    return int(cursor.rowcount)
+    return writer.insert(conn, prepared)
 
 
-def _driver_moment(value: datetime, postgres: bool) -> object:
-    """An aware datetime as the driver stores ``UtcDateTime``: naive UTC (text on SQLite)."""
-    naive = value.astimezone(UTC).replace(tzinfo=None)
-    return naive if postgres else naive.isoformat(" ", "microseconds")
+class NotificationWriter:
+    """Bulk notification rows in the driver's own form, below SQLAlchemy's per-row processing
+    (one ``executemany``; dates and times as ``UtcDateTime`` stores them: naive UTC, text on
+    SQLite). A row is ``(key, occurrence_id) + tail``; the tails, shared by every row of one
+    recipient and stage, are made once."""
+
+    COLUMNS = (*NotificationRow._fields, "created_at")
+
+    def __init__(self, postgres: bool, now: datetime) -> None:
+        self.postgres = postgres
+        self.created = self._moment(now)
+        names = ", ".join(f'"{name}"' for name in self.COLUMNS)
+        marks = ", ".join(["%s" if postgres else "?"] * len(self.COLUMNS))
+        self.sql = (
+            f"INSERT INTO {NOTIFICATION.name} ({names}) VALUES ({marks}) ON CONFLICT DO NOTHING"
+        )
+
+    def _moment(self, value: datetime) -> object:
+        naive = value.astimezone(UTC).replace(tzinfo=None)
+        return naive if self.postgres else naive.isoformat(" ", "microseconds")
+
+    def tail(
+        self,
+        recipient_key: str,
+        recipient_id: int | None,
+        kind: str,
+        stage: str,
+        day: date,
+        send_at: datetime,
+        expires_at: datetime | None,
+    ) -> tuple[object, ...]:
+        """Every column after the key and the occurrence, in the driver's form."""
+        return (
+            recipient_key, recipient_id, kind, stage,
+            day if self.postgres else day.isoformat(), self._moment(send_at),
+            None if expires_at is None else self._moment(expires_at), self.created,
+        )  # fmt: skip
+
+    def insert(self, conn: Connection, rows: Sequence[tuple[object, ...]]) -> int:
+        """Insert prepared rows (a key already made is skipped); returns how many were new."""
+        if not rows:
+            return 0
+        return int(conn.exec_driver_sql(self.sql, list(rows)).rowcount)
 
 
 def insert_outbox(

@@ -27,7 +27,7 @@ from tracker.calendar import WorkCalendar
 from tracker.config import PolicySettings
 from tracker.notify import facts
 from tracker.notify.model import ItemFacts, MessageKind, Notification, Person, notification_key
-from tracker.notify.outbox import NotificationRow, insert_notification_rows
+from tracker.notify.outbox import NotificationRow, NotificationWriter, insert_notification_rows
 from tracker.notify.policy import plan
 from tracker.store.chunking import chunked
 from tracker.store.tables import ACTIVITY as A
@@ -200,10 +200,12 @@ def record_items(
     """Plan and write every candidate chunk; ``write`` opens one write transaction (a context
     manager giving a connection) per chunk."""
     done = Recorded()
+    writer = NotificationWriter(reader.dialect.name == "postgresql", now)
+    fan_out = _FanOut(writer)
     for chunk in candidate_chunks(reader, dates):
         executors = executors_of(reader, directory, {c.activity_id for c in chunk})
         made = made_keys(reader, [c.id for c in chunk])
-        rows: list[NotificationRow] = []
+        rows: list[tuple[object, ...]] = []
         for candidate in chunk:
             roadmap = directory.roadmaps.get(candidate.roadmap_id)
             if roadmap is None:
@@ -225,7 +227,8 @@ def record_items(
                     answer = answers.get((role, person.timezone))
                     if answer is None:
                         continue
-                    key = notification_key(answer.kind, answer.stage, candidate.id, person.key)
+                    prefix, suffix, tail = fan_out.parts(answer, person)
+                    key = f"{prefix}{candidate.id}{suffix}"
                     if key in made:
                         continue
                     if not person.emails:
@@ -233,19 +236,36 @@ def record_items(
                         continue
                     if answer.send_at > now:
                         done.deferred += 1
-                    rows.append(
-                        NotificationRow(
-                            key, candidate.id, person.key, person.executor_id,
-                            answer.kind.value, answer.stage, answer.day, answer.send_at,
-                            answer.expires_at,
-                        )
-                    )  # fmt: skip
+                    rows.append((key, candidate.id, *tail))
         if rows:
             with write() as tx:
-                inserted = insert_notification_rows(tx, rows, now=now)
+                inserted = writer.insert(tx, rows)
             done.notifications += inserted
             done.taken += len(rows) - inserted
     return done
+
+
+class _FanOut:
+    """The parts of a notification row shared by every occurrence of one answer to one
+    recipient: the key around the occurrence id, and the row's tail."""
+
+    def __init__(self, writer: NotificationWriter) -> None:
+        self.writer = writer
+        # keyed by the answer's identity: Tracks keeps every answer for the whole pass
+        self._cache: dict[tuple[int, str], tuple[str, str, tuple[object, ...]]] = {}
+
+    def parts(self, answer: Made, person: Person) -> tuple[str, str, tuple[object, ...]]:
+        cached = self._cache.get((id(answer), person.key))
+        if cached is None:
+            sample = notification_key(answer.kind, answer.stage, 0, person.key)
+            head = f"{answer.kind.value}:{answer.stage}:"
+            assert sample == f"{head}0:{person.key}"  # the key's layout, made by model
+            tail = self.writer.tail(
+                person.key, person.executor_id, answer.kind.value, answer.stage, answer.day,
+                answer.send_at, answer.expires_at,
+            )  # fmt: skip
+            cached = self._cache[(id(answer), person.key)] = (head, f":{person.key}", tail)
+        return cached
 
 
 def record_notifications(

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from typing import NamedTuple
+from datetime import UTC, date, datetime
+from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, or_, select
+from sqlalchemy import ColumnElement, Connection, String, cast, or_, select
 
 from tracker.notify import facts
 from tracker.notify.model import ItemFacts, MessageKind, Notification, Person
@@ -30,23 +30,32 @@ STREAM_CHUNK = 5000
 
 
 class Waiting(NamedTuple):
-    """One waiting notification, with what ordering it in its message needs."""
+    """One waiting notification, with what ordering it in its message needs. Dates and times
+    are kept as the database's text (ISO: their order is the dates' order) and read as dates
+    only for the items a message lists."""
 
     id: int
     key: str
     kind: MessageKind
     stage: str
     occurrence_id: int
-    send_at: datetime
-    expires_at: datetime | None
-    due: date
+    send_at: str
+    expires_at: str | None
+    due: str
     roadmap: str  # slug
     roadmap_title: str
     number: str
 
-    def order(self) -> tuple[date, str, str, str]:
+    def order(self) -> tuple[str, str, str, str]:
         """The order of a message's list (render's): due, roadmap, number; then the key."""
         return (self.due, self.roadmap, self.number, self.key)
+
+
+def _moment(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)
+
+
+_KINDS = {kind.value: kind for kind in MessageKind}
 
 
 @dataclass(slots=True)
@@ -64,14 +73,14 @@ class ItemGroup:
 
     @property
     def send_at(self) -> datetime:
-        return max(part.send_at for part in self.parts)
+        return _moment(max(part.send_at for part in self.parts))
 
     @property
     def expires_at(self) -> datetime | None:
         """The latest expiry, or None when any part never expires."""
         if any(part.expires_at is None for part in self.parts):
             return None
-        return max(part.expires_at for part in self.parts if part.expires_at is not None)
+        return _moment(max(part.expires_at for part in self.parts if part.expires_at is not None))
 
     def by_kind(self) -> dict[MessageKind, list[Waiting]]:
         """The parts of each kind, in the message's order."""
@@ -90,7 +99,8 @@ class ItemGroup:
         made = [
             Notification(
                 part.key, part.occurrence_id, self.recipient, part.kind, part.stage, self.day,
-                part.send_at, part.expires_at,
+                _moment(part.send_at),
+                None if part.expires_at is None else _moment(part.expires_at),
             )
             for part in parts
         ]  # fmt: skip
@@ -111,9 +121,9 @@ def waiting_groups(
     and day). Recipients archived since, or without an address now, are left out."""
     people = people_by_key(directory)
     statement = (
-        select(NT.c.id, NT.c.key, NT.c.kind, NT.c.stage, NT.c.occurrence_id, NT.c.send_at,
-               NT.c.expires_at, NT.c.recipient_key, NT.c.day, OC.c.effective_due, A.c.roadmap_id,
-               A.c.key.label("number"))
+        select(NT.c.id, NT.c.key, NT.c.kind, NT.c.stage, NT.c.occurrence_id,
+               _text(NT.c.send_at), _text(NT.c.expires_at), NT.c.recipient_key, _text(NT.c.day),
+               _text(OC.c.effective_due), A.c.roadmap_id, A.c.key)
         .select_from(NT.join(OC, NT.c.occurrence_id == OC.c.id).join(A, OC.c.activity_id == A.c.id))
         .where(
             NT.c.outbox_id.is_(None),
@@ -128,25 +138,31 @@ def waiting_groups(
         statement.execution_options(stream_results=True, yield_per=STREAM_CHUNK)
     )
     group: ItemGroup | None = None
+    day_text = ""
     for rows in result.partitions(STREAM_CHUNK):
-        for row in rows:
-            roadmap = directory.roadmaps.get(row.roadmap_id)
-            person = people.get(row.recipient_key)
+        for (ident, key, kind, stage, occurrence_id, send_at, expires_at, recipient_key, day,
+             due, roadmap_id, number) in rows:  # fmt: skip
+            roadmap = directory.roadmaps.get(roadmap_id)
+            person = people.get(recipient_key)
             if roadmap is None or person is None or not person.emails:
                 continue  # archived since, or lost their address
-            if group is None or group.recipient.key != person.key or group.day != row.day:
+            if group is None or group.recipient.key != person.key or day_text != day:
                 if group is not None:
                     yield group
-                group = ItemGroup(person, row.day)
+                group, day_text = ItemGroup(person, date.fromisoformat(day[:10])), day
             group.parts.append(
                 Waiting(
-                    row.id, row.key, MessageKind(row.kind), row.stage, row.occurrence_id,
-                    row.send_at, row.expires_at, row.effective_due, roadmap.slug, roadmap.title,
-                    row.number,
+                    ident, key, _KINDS[kind], stage, occurrence_id, send_at, expires_at, due,
+                    roadmap.slug, roadmap.title, number,
                 )
             )  # fmt: skip
     if group is not None:
         yield group
+
+
+def _text(column: ColumnElement[Any]) -> ColumnElement[str]:
+    """A date or time column as the database's ISO text: no per-row conversion."""
+    return cast(column, String)
 
 
 def shown_items(
