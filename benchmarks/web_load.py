@@ -8,8 +8,8 @@ PostgreSQL server with ``--postgres``), with an admin account and 50 signed item
 `tracker serve` runs as a subprocess on 127.0.0.1 and, for ``--seconds`` each:
 
 1. **baseline**: ``board + links`` clients fetch ``/style.css`` (no database, no template);
-2. **load**: ``board`` logged-in clients load ``/board?roadmap=…`` for each roadmap in turn
-   while ``links`` clients open item links.
+2. **load** (``--rounds`` times, the server's memory after each): ``board`` logged-in clients
+   load ``/board?roadmap=…`` for each roadmap in turn while ``links`` clients open item links.
 
 Each client is one httpx connection sending one request at a time (a closed loop). It prints
 requests per second, p50 and p99 latency per kind, every status and failure, the server's
@@ -50,6 +50,7 @@ def main() -> None:
     parser.add_argument("--links", type=int, default=50, help="item-link clients")
     parser.add_argument("--seconds", type=float, default=20.0, help="seconds of each phase")
     parser.add_argument("--postgres", action="store_true", help="a throwaway PostgreSQL")
+    parser.add_argument("--rounds", type=int, default=1, help="load phases, RSS after each")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         workdir = Path(folder)
@@ -63,14 +64,17 @@ def main() -> None:
                 f"{args.board} board + {args.links} link clients, {args.seconds:.0f} s each"
             )
             with loadkit.Server(url, workdir) as web:
+                print(f"  server RSS at start: {web.rss_mb():.0f} MB")
                 clients = args.board + args.links
                 static = [f"/style.css?{n}" for n in range(10)]
                 baseline = loadkit.run_static(web.base, static, clients, args.seconds)
                 report("baseline", baseline)
-                load = loadkit.run_load(
-                    web.base, seeded, board=args.board, links=args.links, seconds=args.seconds
-                )
-                report("load", load)
+                for round_ in range(args.rounds):
+                    load = loadkit.run_load(
+                        web.base, seeded, board=args.board, links=args.links, seconds=args.seconds
+                    )
+                    report(f"load {round_ + 1}" if args.rounds > 1 else "load", load)
+                    print(f"  server RSS after round {round_ + 1}: {web.rss_mb():.0f} MB")
                 total = sum(k.requests for k in load.kinds.values()) / load.seconds
                 base = sum(k.requests for k in baseline.kinds.values()) / baseline.seconds
                 print(
