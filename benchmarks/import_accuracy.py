@@ -7,6 +7,7 @@ crashes (tracebacks) and one-line errors, per format.
 
     python benchmarks/import_accuracy.py            # table per format and per plan
     python benchmarks/import_accuracy.py -v         # and every failing row
+    python benchmarks/import_accuracy.py pdf p15    # only these formats and plans (key prefixes)
 """
 
 from __future__ import annotations
@@ -41,11 +42,13 @@ def run(path: Path, period: str | None) -> tuple[dict[str, object] | None, str]:
 def main() -> None:
     verbose = "-v" in sys.argv[1:]
     only = [a for a in sys.argv[1:] if a in FORMATS] or list(FORMATS)
+    keys = [a for a in sys.argv[1:] if a not in FORMATS and a != "-v"]
+    plans = [p for p in PLANS if not keys or any(p.key.startswith(k) for k in keys)]
     # right, total, glued, crashes, errors, executors right, extra activities
     totals: dict[str, list[int]] = {f: [0, 0, 0, 0, 0, 0, 0] for f in only}
     lines: list[str] = []
     for fmt in only:
-        for plan in PLANS:
+        for plan in plans:
             data, error = run(UNSEEN / "files" / f"{plan.key}.{fmt}", plan.period)
             t = totals[fmt]
             if data is None:
