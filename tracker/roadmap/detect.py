@@ -279,7 +279,11 @@ class _Builder:
         lead = self.header.first(Column.NUMBER)
         if lead is not None and lead < len(cells) and is_row_number(cells[lead]):
             return False
-        return is_trailer(" ".join(cell for cell in cells if cell.strip()))
+        spots = {*self.header.positions.get(Column.NUMBER, ()), *self.header.positions.get(
+            Column.TITLE, ())}
+        in_front = any(not is_blank(cells[p]) for p in spots if p < len(cells))
+        text = " ".join(cell for cell in cells if cell.strip())
+        return is_trailer(text, by_shape=in_front)
 
     def _after_end(self, cells: list[str], origin: str, ended: str) -> None:
         """A row under the signature: ignored, with a warning when it looks like an activity."""

@@ -19,8 +19,11 @@ _NAME = re.compile(
 _MAX_WORDS = 25
 
 
-def is_trailer(text: str) -> bool:
-    """``text`` (a row's cells joined) is a signature, a contact line or a footnote."""
+def is_trailer(text: str, *, by_shape: bool = True) -> bool:
+    """``text`` (a row's cells joined) is a signature, a contact line or a footnote.
+
+    ``by_shape`` also takes a position word with a name («Директор школы В.Н. Киселёв»); without
+    it only a signature rule, a contact or a footnote counts (the shape is an executor's too)."""
     flat = " ".join(text.split())
     if not flat or len(flat.split()) > _MAX_WORDS:
         return False
@@ -30,4 +33,4 @@ def is_trailer(text: str) -> bool:
         return True
     if _RULE.search(flat):
         return True
-    return folded.startswith(vocab.trailer_positions) and bool(_NAME.search(flat))
+    return by_shape and folded.startswith(vocab.trailer_positions) and bool(_NAME.search(flat))

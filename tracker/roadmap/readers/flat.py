@@ -79,7 +79,7 @@ def read_flat(lines: list[str]) -> list[Block] | None:
         if not text:
             fresh = fresh or "|" in raw
             continue
-        if is_trailer(text):
+        if is_trailer(text, by_shape=False):
             break
         if by_lines:
             body.append(_Unit(text, line_number, fresh))
