@@ -360,3 +360,19 @@ def test_dates_beyond_the_planned_years_blame_the_period(
     with pytest.raises(InputError) as caught:
         schedule_file.load(path)
     assert message in str(caught.value)
+
+
+def test_a_file_that_would_not_read_back_is_not_written(tmp_path: Path) -> None:
+    """Issue 17: import wrote a 200,000-character title that sync then refused."""
+    period = Period(date(2022, 1, 1), date(2022, 12, 31))
+    activity = Activity(number="1", title="т" * 200_000, deadline="май 2022 г.")
+    activity.expansion = read_deadline(activity.deadline, period)
+    roadmap = Roadmap(slug="s", title="x", period=period, activities=[activity], source="p.html")
+    with pytest.raises(InputError) as caught:
+        schedule_file.write(roadmap, tmp_path / "s.toml")
+    assert str(caught.value) == (
+        "p.html: cannot be written as a schedule file: activity #1 (number 1): 'title' is "
+        "200,000 characters long; at most 20,000 are allowed (shorten or correct it in the "
+        "document)"
+    )
+    assert not (tmp_path / "s.toml").exists()

@@ -180,7 +180,25 @@ def dumps(roadmap: Roadmap) -> str:
         )
     for activity in roadmap.activities:
         parts.append("\n" + _activity(activity))
-    return "".join(parts)
+    text = "".join(parts)
+    _check_reads_back(text, roadmap)
+    return text
+
+
+def _check_reads_back(text: str, roadmap: Roadmap) -> None:
+    """Refuse to write what :func:`loads` would refuse (a 200,000-character title, a slug that
+    is not one): the complaint names the roadmap's source and the place, not a file never
+    written."""
+    origin = roadmap.source or roadmap.slug
+    marker = Path("\x00")
+    try:
+        loads(text, marker, phrases=False)
+    except InputError as error:
+        detail = error.message.removeprefix(f"{marker}:").strip()
+        raise InputError(
+            f"{origin}: cannot be written as a schedule file: {detail}",
+            hint="shorten or correct it in the document",
+        ) from None
 
 
 def write(roadmap: Roadmap, path: Path, *, force: bool = False) -> None:
@@ -407,8 +425,11 @@ def _kind(value: object) -> str:
     return _KINDS.get(type(value), "a table" if isinstance(value, dict) else type(value).__name__)
 
 
-def loads(text: str, path: Path) -> Roadmap:
-    """The roadmap in schedule file ``text`` (``path`` names it in messages)."""
+def loads(text: str, path: Path, *, phrases: bool = True) -> Roadmap:
+    """The roadmap in schedule file ``text`` (``path`` names it in messages).
+
+    Without ``phrases`` the deadlines are checked as text but not read (no expansions): what
+    :func:`dumps` uses to check that a file it writes reads back."""
     reader = _Reader(path)
     try:
         data = tomllib.loads(text)
@@ -467,7 +488,7 @@ def loads(text: str, path: Path) -> Roadmap:
         )
     first: dict[tuple[str | None, str], int] = {}
     for number, table in enumerate(reader.tables(data, "activity"), start=1):
-        activity = _read_activity(reader, table, number, period, roadmap.warnings)
+        activity = _read_activity(reader, table, number, period, roadmap.warnings, phrases)
         key = (activity.section, activity.number)
         if key in first:
             within = f" in section {activity.section!r}" if activity.section is not None else ""
@@ -482,7 +503,12 @@ def loads(text: str, path: Path) -> Roadmap:
 
 
 def _read_activity(
-    reader: _Reader, table: Mapping[str, Any], index: int, period: Period, warnings: list[str]
+    reader: _Reader,
+    table: Mapping[str, Any],
+    index: int,
+    period: Period,
+    warnings: list[str],
+    phrases: bool,
 ) -> Activity:
     where = f"activity #{index}"
     reader.keys(table, _ACTIVITY_KEYS, where)
@@ -518,9 +544,11 @@ def _read_activity(
     text("rule")
     text("error")
     texts("warnings")
-    activity.expansion = read_deadline(activity.effective_phrase, period)
     shown_kind = text("kind")
     shown_windows = reader.windows(table, "windows", where)
+    if not phrases:
+        return activity
+    activity.expansion = read_deadline(activity.effective_phrase, period)
     fresh = activity.expansion
     if (shown_kind is not None and shown_kind != fresh.kind.value) or (
         shown_windows is not None and tuple(shown_windows) != fresh.windows
