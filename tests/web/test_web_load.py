@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 import warnings
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -78,6 +78,7 @@ def test_status_rows_stream_on_a_pool_of_one(db_url: str, clock: webkit.Clock) -
         assert engine.pool.checkedout() == 0  # type: ignore[attr-defined]
         stopped = iter_status_rows(engine, query, chunk=1)
         next(stopped)
+        assert isinstance(stopped, Generator)
         stopped.close()  # a reader that stops early gives its connection back
         assert engine.pool.checkedout() == 0  # type: ignore[attr-defined]
     finally:

@@ -51,9 +51,7 @@ def busy_page(templates: Environment) -> HTMLResponse:
 class Slots:
     """ASGI middleware: at most ``workers`` HTTP requests inside ``app`` at once."""
 
-    def __init__(
-        self, app: ASGIApp, *, workers: int, wait: float, templates: Environment
-    ) -> None:
+    def __init__(self, app: ASGIApp, *, workers: int, wait: float, templates: Environment) -> None:
         self.app = app
         self.workers = workers
         self.wait = wait
