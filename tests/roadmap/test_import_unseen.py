@@ -27,9 +27,13 @@ from score import score  # noqa: E402
 
 THRESHOLD = {"docx": 0.95, "xlsx": 0.95, "pdf": 0.95, "html": 0.95, "txt": 0.80}
 
-# Failing at 18:06 UTC on 2026-12-06 (benchmarks/import_accuracy.py): every flattened text
-# («no activity table found»). Unruled PDF tables failed at 17:57 and passed at 18:06.
-FAILING = {(plan.key, "txt") for plan in PLANS}
+# Failing at 18:18 UTC on 2026-12-06 (python benchmarks/import_accuracy.py -v): p18's header
+# («Дата выезда», «Населённый пункт, вид работы») is not recognised in any format, and five
+# flattened texts are under 80 %. The reader changes fast: strict=False, so passes are XPASS.
+FAILING = {("p18-fap-mobile", fmt) for fmt in ("docx", "xlsx", "pdf", "html", "txt")} | {
+    (key, "txt")
+    for key in ("p04-sport", "p07-uo-gia", "p08-kdn", "p09-school-safety", "p12-culture-patriot")
+}
 
 
 def _cases() -> list[object]:
