@@ -111,8 +111,8 @@ def test_attempts_are_logged_for_admins(world: World) -> None:
     attempts = recent_attempts(world.engine, limit=100)
     assert [(a.login, a.address, a.outcome) for a in attempts[:3]] == [
         ("admin", USER, "ok"),
-        ("admin", ATTACKER, "throttled"),
-        ("admin", ATTACKER, "throttled"),
+        ("admin", ATTACKER, "throttled"),  # the second refusal in the same minute: not again
+        ("admin", ATTACKER, "wrong"),
     ]
     assert sum(a.outcome == "wrong" for a in attempts) == FREE_PER_ACCOUNT
     pressure = {(p.kind, p.name): p for p in under_pressure(world.engine, world.clock())}
@@ -127,3 +127,21 @@ def test_the_window_passes(world: World) -> None:
         world.clock.advance(minutes=16)
         assert statuses(attacker, ADMIN[0], "неверный-пароль", 2) == [401, 401]
         assert attacker.login(*ADMIN).status_code == 303
+
+
+def test_a_flood_of_refused_tries_is_logged_once_a_minute(world: World) -> None:
+    with clients(world, ATTACKER) as (attacker,):
+        statuses(attacker, ADMIN[0], "неверный-пароль", FREE_PER_ACCOUNT + 50)
+        world.clock.advance(seconds=61)
+        statuses(attacker, ADMIN[0], "неверный-пароль", 2)  # one more failure, then refused
+    outcomes = [a.outcome for a in recent_attempts(world.engine, limit=1000)]
+    assert outcomes.count("throttled") == 2
+    assert outcomes.count("wrong") == FREE_PER_ACCOUNT + 1
+
+
+def test_old_attempts_are_deleted_when_someone_logs_in(world: World) -> None:
+    with clients(world, ATTACKER, USER) as (attacker, user):
+        attacker.login(ADMIN[0], "неверный-пароль")
+        world.clock.advance(days=31)
+        user.login(*ADMIN)
+    assert [a.outcome for a in recent_attempts(world.engine)] == ["ok"]

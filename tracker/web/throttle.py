@@ -13,8 +13,10 @@ Two counters, both over the last :data:`WINDOW` of the ``login_attempt`` table:
   mistyped it from an address that logged in before.
 
 An attempt made while it must wait is refused before the password is checked (429 with
-``Retry-After``), logged as ``throttled`` and not counted as a failure. Times come from the
-app's clock (``now``), never the host's.
+``Retry-After``) and not counted as a failure; it is logged as ``throttled`` at most once a
+minute per login and address (:data:`THROTTLED_EVERY`), so a flood of refused tries cannot fill
+the table. Attempts older than :data:`KNOWN_FOR` are deleted when someone logs in. Times come
+from the app's clock (``now``), never the host's.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, Connection, Engine, and_, func, insert, select
+from sqlalchemy import ColumnElement, Connection, Engine, and_, delete, func, insert, select
 
 from tracker.store.models import LoginOutcome
 from tracker.store.tables import LOGIN_ATTEMPT as LA
@@ -35,6 +37,7 @@ FREE_PER_ADDRESS = 10
 FREE_PER_ACCOUNT = 5
 LONGEST = timedelta(minutes=15)
 KNOWN_FOR = timedelta(days=30)
+THROTTLED_EVERY = timedelta(minutes=1)
 
 log = logging.getLogger("tracker.web.login")
 
@@ -110,11 +113,26 @@ def log_in(engine: Engine, login: str, password: str, address: str, now: datetim
     """Check the password unless the client must wait first; log the attempt either way."""
     wait = retry_after(engine, login, address, now)
     if wait:
-        record(engine, login, address, LoginOutcome.THROTTLED, now)
+        if not _throttled_lately(engine, login, address, now):
+            record(engine, login, address, LoginOutcome.THROTTLED, now)
         return LoginResult(None, wait)
     account = authenticate(engine, login, password)
     record(engine, login, address, LoginOutcome.OK if account else LoginOutcome.WRONG, now)
+    if account is not None:
+        with engine.begin() as conn:
+            conn.execute(delete(LA).where(LA.c.at < now - KNOWN_FOR))
     return LoginResult(account)
+
+
+def _throttled_lately(engine: Engine, login: str, address: str, now: datetime) -> bool:
+    statement = select(LA.c.id).where(
+        LA.c.login == login_key(login),
+        LA.c.address == address,
+        LA.c.outcome == LoginOutcome.THROTTLED.value,
+        LA.c.at > now - THROTTLED_EVERY,
+    )
+    with engine.connect() as conn:
+        return conn.execute(statement.limit(1)).first() is not None
 
 
 @dataclass(frozen=True, slots=True)
