@@ -112,7 +112,10 @@ def create_app(
     The signing key is ``[web] secret`` or the one kept in the database (made now if absent).
     """
     pooled = make_engine(
-        engine.url.render_as_string(hide_password=False), pool_size=workers, pool_timeout=wait
+        engine.url.render_as_string(hide_password=False),
+        timeout=settings.database.timeout,
+        pool_size=workers,
+        pool_timeout=wait,
     )
 
     @asynccontextmanager
