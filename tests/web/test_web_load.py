@@ -25,9 +25,11 @@ from sqlalchemy import Engine, event
 from starlette.types import Message, Receive, Scope, Send
 
 from tracker.store.db import make_engine, upgrade
+from tracker.store.requests import list_requests
 from tracker.store.status import State, StatusQuery, iter_status_rows, status_rows
 from tracker.web.app import create_app
 from tracker.web.capacity import RETRY_AFTER, Slots, busy_page
+from tracker.web.feeds import feed_secret
 from tracker.web.render import environment
 
 
@@ -105,6 +107,27 @@ def test_a_request_holds_one_connection_at_a_time(world: webkit.World, path: str
         assert answer.status_code == 200
         link = client.get(world.link("alpha:3"))
         assert link.status_code == 200
+    assert held.most == 1
+    assert app.state.web.engine.pool.checkedout() == 0
+
+
+def test_forms_and_feeds_hold_one_connection_at_a_time(world: webkit.World) -> None:
+    app = world.app()
+    held = Held(app.state.web.engine)
+    with serving(app) as http:
+        client = webkit.Client(http, world)
+        link = world.link("alpha:3")
+        assert client.submit(link, f"{link}/note", comment="Готово", report="").status_code == 303
+        asked = client.submit(link, f"{link}/extension", new_due="2023-03-01", reason="Причина")
+        assert asked.status_code == 303
+        assert client.submit(link, f"{link}/status", to="done").status_code == 303
+        secret = feed_secret(world.engine, world.executor_id(webkit.PETROV), world.clock())
+        assert client.get(f"/feed/{secret}.ics").status_code == 200
+        client.login(*webkit.ADMIN)
+        request_id = list_requests(world.engine)[0].id
+        decided = client.submit("/board", f"/requests/{request_id}/decline", comment="Нет")
+        assert decided.status_code == 303
+        assert client.submit("/board", "/logout").status_code == 303
     assert held.most == 1
     assert app.state.web.engine.pool.checkedout() == 0
 
