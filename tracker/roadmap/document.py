@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from functools import cache
 
 from tracker.roadmap.vocabulary import alternation, fold, vocabulary
@@ -246,6 +246,8 @@ def find_period(text: str, *, in_title: bool) -> tuple[Period, str] | None:
     («на 2023 год»); elsewhere only a span introduced by «на», «в», «на период» … counts.
     """
     vocab = vocabulary()
+    if in_title and (part := _part_of_year(text)) is not None:
+        return part
     for match in _period_pattern(not in_title).finditer(fold(text)):
         first = int(match["first"])
         last = int(match["last"]) if match["last"] else None
@@ -263,6 +265,29 @@ def find_period(text: str, *, in_title: bool) -> tuple[Period, str] | None:
             start, end = date(first, 1, 1), date(end_year, 12, 31)
         return Period(start, end), match[0].strip()
     return None
+
+
+_PARTS = {"i": 1, "1": 1, "ii": 2, "2": 2, "iii": 3, "3": 3, "iv": 4, "4": 4}
+
+
+def _part_of_year(text: str) -> tuple[Period, str] | None:
+    """«на I полугодие 2025 года», «на III квартал 2024 г.»: a half or a quarter of a year."""
+    words = alternation(vocabulary().period_parts)
+    found = re.search(
+        rf"(?<!\w)(?:на|в)\s+(?P<part>iv|iii|ii|i|[1-4])(?:-?[еймго]{{0,2}})?\s+(?P<word>{words})\w*"
+        rf"\s+(?P<year>(?:19|20)\d{{2}})",
+        fold(text),
+    )
+    if found is None:
+        return None
+    part, year = _PARTS[found["part"]], int(found["year"])
+    months = 6 if found["word"].startswith("полугод") else 3
+    if part * months > 12:
+        return None
+    first_month = (part - 1) * months + 1
+    last_month = first_month + months - 1
+    following = date(year + 1, 1, 1) if last_month == 12 else date(year, last_month + 1, 1)
+    return Period(date(year, first_month, 1), following - timedelta(days=1)), found[0]
 
 
 def _read_period(facts: DocumentFacts, lines: list[str], subject: str | None) -> None:

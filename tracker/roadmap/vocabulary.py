@@ -55,6 +55,7 @@ class Vocabulary:
     trailer_positions: tuple[str, ...]
     trailer_openers: tuple[str, ...]
     executor_stems: tuple[str, ...]
+    period_parts: tuple[str, ...]
 
 
 _SPACES = re.compile(r"\s+")
@@ -117,6 +118,7 @@ def vocabulary() -> Vocabulary:
         trailer_positions=_strings(data["trailer"], "positions"),
         trailer_openers=_strings(data["trailer"], "openers"),
         executor_stems=_strings(data["flat"], "executor_stems"),
+        period_parts=_strings(period, "parts"),
     )
 
 

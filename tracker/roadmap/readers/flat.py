@@ -214,15 +214,22 @@ def _reads_as_deadline(text: str) -> bool:
     return _deadline_reading(text) == 0
 
 
+_ABBREVIATION = re.compile(r"(?<![А-ЯЁA-Zа-яё])[А-ЯЁ]{2,6}(?![А-ЯЁа-яё])")
+
+
 def _executor_score(text: str) -> float:
     people = len(_PERSON.findall(text))
     folded = fold(text)
     words = re.findall(r"[а-яёa-z]+", folded)
     stems = vocabulary().executor_stems
     organisations = sum(1 for word in words if word.startswith(stems))
+    organisations += len(_ABBREVIATION.findall(text))  # «КДН и ЗП», «ОМВД», «МБОУ»
     if people == 0 and organisations == 0:
         return -3.0
-    return 2.0 * people + 1.0 * min(organisations, 3) - 0.1 * max(len(words) - 8, 0)
+    value = 2.0 * people + 1.0 * min(organisations, 3) - 0.1 * max(len(words) - 8, 0)
+    if text[:1].islower():
+        value -= 2.0
+    return value
 
 
 class _Parser:
@@ -261,7 +268,7 @@ class _Parser:
         if column == Column.TITLE:
             if not (text[:1].isupper() or text[:1] in "«\"("):
                 return None
-            value = 1.0 + min(count, 12) * 0.05
+            value = 1.0 + min(count, 25) * 0.2
             if _reads_as_deadline(text):
                 value -= 3.0
             if _PERSON.fullmatch(text.strip(" ,")):
@@ -296,7 +303,8 @@ class _Parser:
         best: tuple[int, float] | None = None
         for end in range(start + 2 + marker, min(start + 20, len(units)) + 1):
             following = units[end].text if end < len(units) else ""
-            if is_row_number(following) and tidy_number(following).startswith(label + "."):
+            extends = tidy_number(following).startswith(label + ".")
+            if is_row_number(following) and (extends or marker):
                 if not _reads_as_deadline(self.flat(start + 1 + marker, end)):
                     best = (end, 3.0)
                 break
