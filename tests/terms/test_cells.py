@@ -120,6 +120,17 @@ CASES: list[Any] = [
     case("Актовый зал", P, ERR, "Актовый зал", False, "r17-no-deadline-names-text"),
     case("сенятбря 2022 г", P, ONCE, span("2022-09-01", "2022-09-30"), True, "r14-typo-swap"),
     case("сетнбря 2022", P, ERR, "сетнбря", False, "r17-near-miss-of-month-is-error"),
+    case("г. Челябинск, 15 мая 2023", P, ONCE, day("2023-05-15"), True, "r17-city-abbreviation"),
+    case("12.05.2022, начало в 10.00", P, ONCE, day("2022-05-12"), True, "r17-start-at-a-time"),
+    case("в сроки, установленные планом", P, UNSCH, [], False, "r13-terms-set-by-plan"),
+    case(
+        "в течение текущего года",
+        P,
+        CONT,
+        span("2022-01-01", "2022-12-31"),
+        True,
+        "r16-during-current",
+    ),
     # ---- rule 17: campaigns and undated events
     case("в течение месячника", P, CONT, span("2022-01-01", "2024-12-31"), False, "r17-campaign"),
     case(

@@ -270,6 +270,11 @@ class _Reader:
 
     def continuous(self, durings: list[g.During]) -> Expansion:
         windows = []
+        year = self.period.start.year
+        if any(_has_current(d.node) for d in durings):
+            # «в течение текущего года»: rule 16, the period's first year.
+            durings = [g.During(_replace_current(d.node, year)) for d in durings]
+            self.warnings.append(f"«текущий год» понят как {year} г., первый год периода")
         for during in durings:
             if not n.has_year(during.node):
                 raise PhraseError(

@@ -180,6 +180,7 @@ def _borrow_month(first: n.Node, last: n.Node) -> n.Node:
 
 _PREPOSITIONS = frozenset({"in", "from", "to", "and"})
 _DEADLINE_WORDS = frozenset({"by", "until", "over"})
+_PLACE_ABBREVIATIONS = frozenset({"г", "с", "п", "д", "пос", "дер", "ст"})
 
 
 def _junk(token: Token, *, word: bool = True) -> Token:
@@ -592,6 +593,15 @@ class Parser:
                 if found is not None:
                     for k in range(i + 1, found[1]):
                         toks[k] = _junk(toks[k])
+                continue
+            # «г. Челябинск», «с. Ивановка», «п. Мирный»: a place's abbreviation goes with it.
+            if (
+                t.text.lower() in _PLACE_ABBREVIATIONS
+                and self.punct(i + 1, ".")
+                and self.foreign(i + 2)
+                and toks[i + 2].text[:1].isupper()
+            ):
+                toks[i] = _junk(t)
                 continue
             if t.kind != NUM:
                 continue

@@ -447,6 +447,9 @@ def _drop_clocks(tokens: list[Token]) -> tuple[list[Token], list[str]]:
                     i += 1
             if out and out[-1].is_kw("in", "from", "to", "until") and not _starts_date(tokens, i):
                 out.pop()
+                # «начало в 10.00»: the start of the event, at that time.
+                if out and out[-1].kind == "part" and out[-1].value == "start":
+                    out.pop()
             clocks.append(" ".join(t.text for t in tokens[first:i]))
             continue
         if token.kind == "noise":
