@@ -99,3 +99,29 @@ def test_a_digest_is_marked_bulk() -> None:
     assert digest["Auto-Submitted"] == "auto-generated"
     reminder = build_message(**common)  # type: ignore[arg-type]
     assert reminder["Precedence"] is None and reminder["List-Id"] is None
+
+
+@pytest.mark.parametrize(
+    ("due", "escalated_on"),
+    [
+        (date(2023, 5, 15), []),  # every step falls on a Monday: the digest stands for it
+        (date(2023, 5, 16), ["2023-05-30", "2023-06-06"]),  # Tuesdays: sent on their own
+    ],
+    ids=["steps on the digest morning", "steps on other days"],
+)
+def test_escalation_folds_into_the_digest_morning(due: date, escalated_on: list[str]) -> None:
+    from tracker.calendar import russian_calendar
+    from tracker.config import default_settings
+    from tracker.notify.policy import plan
+
+    settings = default_settings().policy
+    assert settings.digest_weekday == "monday" and settings.escalate_after_days == 14
+    made: set[str] = set()
+    sent = []
+    for offset in range(0, 28):
+        now = datetime(2023, 5, 22, 6, tzinfo=UTC) + timedelta(days=offset)
+        for notification in plan([sample_item(7, due)], made, now, settings, russian_calendar()):
+            made.add(notification.key)
+            if notification.kind is MessageKind.ESCALATION:
+                sent.append(notification.day.isoformat())
+    assert sent == escalated_on

@@ -47,7 +47,7 @@ def run_once(
     past sees a fresh tick)."""
     steps.check()
     beat = beat_at or now
-    register(steps.engine, steps.worker, beat)
+    register(steps.engine, steps.worker, now)  # (and purge workers long gone by ``now``)
     try:
         synced = steps.sync(now) if sync else None
         planned = steps.plan(now)

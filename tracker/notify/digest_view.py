@@ -84,6 +84,9 @@ def overdue_activities(
             "number": number,
             "title": first.title,
             "dates": dates_phrase(dues),
+            "moved": dates_phrase(
+                [item.due for item in group if item.due and item.due != item.effective_due]
+            ),
             "several": len(dues) > 1,
             "late": late_phrase(late),
             "most_late": max(late, default=0),

@@ -14,7 +14,9 @@ How a notification comes about (the choices are explained in ``docs/reminders.md
     E = ``overdue_every_days``.
 
   A coordinator of the roadmap has an escalation track: ``K@<due>`` (``escalation``) on days
-  due+M, due+M+E … with M = ``escalate_after_days``. A check-in of a continuous activity is a
+  due+M, due+M+E … with M = ``escalate_after_days``; a step that would be sent on the
+  coordinator's digest morning is not made (the digest lists every overdue item: one message
+  per coordinator per morning). A check-in of a continuous activity is a
   window whose reminders and due-date message are of kind ``checkin`` (no before-start ones).
   The effective due date is in every stage's name, so a перенос срока starts a fresh track.
   With ``[policy] working_days`` the N days before are counted in working days.
@@ -146,6 +148,7 @@ class _Clock:
         self._ready: dict[tuple[date, str, str], datetime] = {}
         self._now: dict[str, datetime] = {}
         self._today: dict[str, date] = {}
+        self._digest_days: dict[tuple[date, str], date] = {}
 
     def ready(self, day: date, item_zone: str, recipient_zone: str) -> datetime:
         key = (day, item_zone, recipient_zone)
@@ -161,6 +164,20 @@ class _Clock:
         if cached is None:
             cached = send_time(self.now, recipient_zone, self.settings, self.calendar)
             self._now[recipient_zone] = cached
+        return cached
+
+    def digest_day(self, zone: str, day: date) -> date:
+        """The recipient-local day the digest of ``day``'s week is sent on."""
+        key = (day - timedelta(days=day.weekday()), zone)
+        cached = self._digest_days.get(key)
+        if cached is None:
+            weekday = WEEKDAYS.index(self.settings.digest_weekday)
+            ready = datetime.combine(
+                key[0] + timedelta(days=weekday), self.settings.digest_time, _zone(zone)
+            )
+            moment = send_time(ready, zone, self.settings, self.calendar)
+            cached = moment.astimezone(_zone(zone)).date()
+            self._digest_days[key] = cached
         return cached
 
     def today(self, zone: str) -> date:
@@ -303,9 +320,21 @@ def _item_notifications(item: ItemFacts, clock: _Clock) -> list[Notification]:
         steps, _ = escalation.around(today)
         for person in _unique(item.coordinators):
             made = _current(steps, item, person, clock)
-            if made is not None:
+            if made is not None and not _folded(made, steps, item, person, clock):
                 out.append(made)
     return out
+
+
+def _folded(
+    made: Notification, steps: Sequence[_Stage], item: ItemFacts, person: Person, clock: _Clock
+) -> bool:
+    """Whether an escalation step falls on the coordinator's digest morning: the digest, which
+    lists every overdue item, stands for it (one message per coordinator per morning), and the
+    step is not sent later either."""
+    stage = next(step for step in steps if step.stage == made.stage)
+    ready = clock.ready(stage.day, item.timezone, person.timezone)
+    day = ready.astimezone(_zone(person.timezone)).date()
+    return day == clock.digest_day(person.timezone, day)
 
 
 def _sort_key(notification: Notification) -> tuple[datetime, str, str]:
