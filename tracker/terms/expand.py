@@ -470,7 +470,10 @@ def _years_after_comma(parts: list[g.Constituent], warnings: list[str]) -> list[
             and not part.node.current
         ):
             k = len(out) - 1
-            while k >= 0 and isinstance(out[k], g.Sep) and out[k].kind == ",":  # type: ignore[union-attr]
+            while k >= 0 and (
+                (isinstance(out[k], g.Sep) and out[k].kind == ",")  # type: ignore[union-attr]
+                or (isinstance(out[k], g.Unknown) and out[k].token.kind in FOREIGN)  # type: ignore[union-attr]
+            ):
                 k -= 1
             previous = out[k] if k >= 0 else None
             node = _constituent_node(previous)
@@ -585,6 +588,14 @@ def _strip_year(node: n.Node) -> n.Node:
         return n.Day(node.day, node.month, None, node.weekday)
     if isinstance(node, n.Month):
         return n.Month(node.month, None)
+    if isinstance(node, n.Quarter):
+        return n.Quarter(node.quarter, None)
+    if isinstance(node, n.Half):
+        return n.Half(node.half, None)
+    if isinstance(node, n.Season):
+        return n.Season(node.season, None)
+    if isinstance(node, n.Part):
+        return n.Part(node.part, _strip_year(node.of))
     return node
 
 
@@ -781,6 +792,10 @@ class _Rule:
             unit = "year"  # «2 раза в год (декабрь, май)»: the months say when
         items = self.sub_items(unit)
         lo, hi = self.bounds()
+        pattern = self.onward_pattern(unit, items)
+        if pattern is not None:
+            # «декабрь 2022 года, далее ежегодно»: that month every year from the one written.
+            items, lo, hi = [_strip_year(pattern)], date(n.written_year(pattern) or 1, 1, 1), None
         untils = [p for p in parts if isinstance(p, g.Until)]
         workdays = next((p for p in parts if isinstance(p, g.WorkdaysAfter)), None)
         windows: list[Window] = []
@@ -807,6 +822,19 @@ class _Rule:
             windows,
             describe_rule(unit, items, untils, report, lo, hi, workdays, before),
         )
+
+    def onward_pattern(self, unit: str, items: list[n.Node]) -> n.Node | None:
+        """The dated month, quarter or day a yearly rule continues («…, далее ежегодно»)."""
+        if unit != "year" or items or not any(isinstance(p, g.Onward) for p in self.parts):
+            return None
+        dated = [
+            p.node
+            for p in self.parts
+            if isinstance(p, g.Time)
+            and n.has_year(p.node)
+            and isinstance(p.node, n.Month | n.Quarter | n.Half | n.Day | n.Season | n.Part)
+        ]
+        return dated[0] if len(dated) == 1 else None
 
     def bounds(self) -> tuple[date | None, date | None]:
         """«2021 – 2022 годы (ежеквартально …)», «начиная с 2020 года», «1 квартал 2023 г.,
