@@ -157,19 +157,26 @@ def chart_css() -> str:
 
 def executor_chart(rows: Sequence[ExecutorFigures], *, limit: int = 15) -> Chart:
     """Stacked bars per executor (the most overdue first), at most ``limit`` of them."""
-    shown = list(rows[:limit])
+    shown = tuple(
+        (row.executor.name, tuple(row.figures.count(found) for found, _ in SERIES))
+        for row in rows[:limit]
+    )
+    return _executor_chart(shown)
+
+
+@lru_cache(maxsize=64)  # the board draws the same figures again and again: draw them once
+def _executor_chart(shown: tuple[tuple[str, tuple[int, ...]], ...]) -> Chart:
     height = 140 + 34 * max(len(shown), 1)
     chart = pygal.HorizontalStackedBar(
         **_config(width=560, height=height, show_x_guides=True, show_y_guides=False)
     )
     title = "Исполнение по исполнителям"
-    chart.x_labels = [_short_name(row.executor.name) for row in reversed(shown)]
-    for found, label in SERIES:
-        chart.add(label, [row.figures.count(found) or None for row in reversed(shown)])
+    chart.x_labels = [_short_name(name) for name, _ in reversed(shown)]
+    for index, (_found, label) in enumerate(SERIES):
+        chart.add(label, [counts[index] or None for _, counts in reversed(shown)])
     parts = [
-        f"{row.executor.name}: "
-        + ", ".join(f"{label} {row.figures.count(found)}" for found, label in SERIES)
-        for row in shown
+        f"{name}: " + ", ".join(f"{label} {counts[i]}" for i, (_, label) in enumerate(SERIES))
+        for name, counts in shown
     ]
     summary = "; ".join(parts) or "Мероприятий нет."
     svg = _clean(chart.render(is_unicode=True), "executors", title)
@@ -206,8 +213,12 @@ def month_counts(facts: Sequence[Fact], months: Sequence[date], on: date) -> lis
 
 def month_chart(facts: Sequence[Fact], today: date) -> Chart:
     """Bars per month: how many were due in it against how many were done in it."""
-    months = months_of(today)
-    counts = month_counts(facts, months, today)
+    months = tuple(months_of(today))
+    return _month_chart(months, tuple(month_counts(facts, months, today)))
+
+
+@lru_cache(maxsize=64)
+def _month_chart(months: tuple[date, ...], counts: tuple[tuple[int, int], ...]) -> Chart:
     chart = pygal.Bar(**_config(width=560, height=320, x_label_rotation=0))
     first, last = months[0], months[-1]
     title = (
