@@ -267,6 +267,15 @@ CASES: list[Any] = [
     case("октябрь, 2022 г.", P, ONCE, span("2022-10-01", "2022-10-31"), False, "r1-month-comma-g"),
     case("март-май, 2024 года", P, ONCE, span("2024-03-01", "2024-05-31"), False, "r2-span-comma"),
     case("14 мая в 2023 году", P, ONCE, day("2023-05-14"), False, "r3-date-v-godu"),
+    case("2023 г., март", P, ONCE, span("2023-03-01", "2023-03-31"), False, "r9-year-before-month"),
+    case(
+        "2022, сентябрь; 2023, октябрь",
+        P,
+        ONCE,
+        [("2022-09-01", "2022-09-30"), ("2023-10-01", "2023-10-31")],
+        False,
+        "r9-years-written-first",
+    ),
     case("окт-2022", P, ONCE, span("2022-10-01", "2022-10-31"), False, "r1-month-dash-year"),
     case("янв.-2023", P, ONCE, span("2023-01-01", "2023-01-31"), False, "r1-abbr-dash-year"),
     case(

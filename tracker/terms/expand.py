@@ -460,7 +460,11 @@ def _clauses(parts: list[g.Constituent]) -> list[tuple[list[str], list[g.Constit
 
 def _years_after_comma(parts: list[g.Constituent], warnings: list[str]) -> list[g.Constituent]:
     """«Ноябрь, 2023», «март-май, 2024 года», «14 мая в 2019 году»: a bare year right after a
-    yearless item is that item's year, not a window of its own."""
+    yearless item is that item's year, not a window of its own. A phrase that starts with a
+    bare year before a yearless item («2022, сентябрь; 2023, октябрь») writes its years first."""
+    nodes = [_constituent_node(p) for p in parts if _constituent_node(p) is not None]
+    if len(nodes) > 1 and isinstance(nodes[0], n.Year) and n.written_year(nodes[1]) is None:
+        return _year_before_items(parts)
     out: list[g.Constituent] = []
     for part in parts:
         if (
@@ -486,6 +490,43 @@ def _years_after_comma(parts: list[g.Constituent], warnings: list[str]) -> list[
             ):
                 out[k:] = [_with_node(previous, n.with_year(node, part.node.year))]
                 continue
+        out.append(part)
+    return out
+
+
+def _bare_year(part: g.Constituent) -> int | None:
+    if isinstance(part, g.Time) and isinstance(part.node, n.Year) and not part.node.current:
+        return part.node.year
+    return None
+
+
+def _year_before_items(parts: list[g.Constituent]) -> list[g.Constituent]:
+    """«2023 г., март, апрель»: a bare year written before yearless items is their year, not a
+    window of its own (the items up to the next written year take it)."""
+    out: list[g.Constituent] = []
+    year: int | None = None
+    for i, part in enumerate(parts):
+        bare = _bare_year(part)
+        if bare is not None:
+            following = next(
+                (_constituent_node(p) for p in parts[i + 1 :] if _constituent_node(p) is not None),
+                None,
+            )
+            if (
+                following is not None
+                and not isinstance(following, n.Year)
+                and n.written_year(following) is None
+                and not _has_current(following)
+            ):
+                year = bare
+                continue
+            year = None
+        node = _constituent_node(part)
+        if year is not None and node is not None:
+            if n.written_year(node) is None and not _has_current(node):
+                part = _with_node(part, n.with_year(node, year))
+            else:
+                year = None
         out.append(part)
     return out
 
