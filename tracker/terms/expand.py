@@ -462,7 +462,7 @@ def _years_after_comma(parts: list[g.Constituent], warnings: list[str]) -> list[
     """«Ноябрь, 2023», «март-май, 2024 года», «14 мая в 2019 году»: a bare year right after a
     yearless item is that item's year, not a window of its own. A phrase that starts with a
     bare year before a yearless item («2022, сентябрь; 2023, октябрь») writes its years first."""
-    nodes = [_constituent_node(p) for p in parts if _constituent_node(p) is not None]
+    nodes = [node for node in map(_constituent_node, parts) if node is not None]
     if len(nodes) > 1 and isinstance(nodes[0], n.Year) and n.written_year(nodes[1]) is None:
         return _year_before_items(parts)
     out: list[g.Constituent] = []
