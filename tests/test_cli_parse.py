@@ -117,10 +117,11 @@ def test_python_dash_m_works() -> None:
 def test_large_jsonl_input_keeps_order_across_workers(tmp_path: Path) -> None:
     from datetime import date
 
-    from tracker.cli.parse import JSONL_CHUNK
+    from tracker.cli.parse import JSONL_CHUNK, PARALLEL_CHUNKS
     from tracker.terms import Period, expand
 
-    texts = [f"{day % 28 + 1} мая {2000 + day % 40}" for day in range(JSONL_CHUNK * 2 + 17)]
+    count = JSONL_CHUNK * PARALLEL_CHUNKS + 17
+    texts = [f"{day % 28 + 1} мая {2000 + day % 40}" for day in range(count)]
     texts[5] = "asdf"
     source = tmp_path / "many.txt"
     source.write_text("\n".join(texts) + "\n", encoding="utf-8")

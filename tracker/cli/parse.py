@@ -49,6 +49,9 @@ def _format_human(result: Expansion) -> str:
 
 
 JSONL_CHUNK = 2000
+# Below this many chunks one process is faster than starting workers (most cells take the fast
+# scanner, ~20 µs each), and a worker killed by the system cannot hang a small run.
+PARALLEL_CHUNKS = 25
 
 
 def _jsonl_chunk(lines: list[str], period: Period) -> str:
@@ -79,11 +82,12 @@ def _expand_jsonl(lines: Iterator[str], period: Period) -> Iterator[str]:
     from itertools import chain, islice
 
     chunks = _chunks(lines, JSONL_CHUNK)
-    head = list(islice(chunks, 2))  # one chunk is not worth starting workers for
+    head = list(islice(chunks, PARALLEL_CHUNKS))
     everything = chain(head, chunks)
     work = partial(_jsonl_chunk, period=period)
     workers = min(os.cpu_count() or 1, 4)
-    if len(head) < 2 or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+    forks = "fork" in multiprocessing.get_all_start_methods()
+    if len(head) < PARALLEL_CHUNKS or workers < 2 or not forks:
         yield from map(work, everything)
         return
     with multiprocessing.get_context("fork").Pool(workers) as pool:
