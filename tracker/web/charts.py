@@ -219,7 +219,12 @@ def month_chart(facts: Sequence[Fact], today: date) -> Chart:
 
 @lru_cache(maxsize=64)
 def _month_chart(months: tuple[date, ...], counts: tuple[tuple[int, int], ...]) -> Chart:
-    chart = pygal.Bar(**_config(width=560, height=320, x_label_rotation=0))
+    top = max((max(pair) for pair in counts), default=0)
+    step = max(1, -(-top // 6))  # about six whole-number ticks from 0
+    ticks = list(range(0, top + step + 1, step))
+    chart = pygal.Bar(
+        **_config(width=560, height=320, x_label_rotation=0, include_x_axis=True, y_labels=ticks)
+    )
     first, last = months[0], months[-1]
     title = (
         f"По месяцам, {MONTHS[first.month - 1]} {first.year} — {MONTHS[last.month - 1]} "
