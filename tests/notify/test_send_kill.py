@@ -1,5 +1,6 @@
-"""A send pass killed with SIGKILL mid-delivery (issue 17): a small in-flight window, at most
-one more copy per message handed over, and a rerun that says what waits on the dead sender's lease."""
+"""A send pass killed with SIGKILL mid-delivery (issue 17): a small in-flight window, at
+most one more copy per message handed over, and a rerun that says what waits on the dead
+sender's lease."""
 
 from __future__ import annotations
 
