@@ -103,24 +103,32 @@ def lexicon() -> Lexicon:
         if "*" in pattern[0]:
             raise ValueError(f"lexicon phrase may not start with a wildcard: {pattern}")
         lex.by_first.setdefault(pattern[0], []).append((pattern, name))
-    for form in lex.words:
-        if len(form) >= 5:
-            for i in range(len(form)):
-                lex.deletions.setdefault(form[:i] + form[i + 1 :], set()).add(form)
     return lex
+
+
+def _deletions(lex: Lexicon) -> dict[str, set[str]]:
+    """Every form of five letters or more with one letter deleted (built on first use: most
+    cells never need a typo corrected)."""
+    if not lex.deletions:
+        for form in lex.words:
+            if len(form) >= 5:
+                for i in range(len(form)):
+                    lex.deletions.setdefault(form[:i] + form[i + 1 :], set()).add(form)
+    return lex.deletions
 
 
 def _fuzzy(word: str, lex: Lexicon) -> str | None:
     """One edit (deletion, insertion, substitution, swap) away from exactly one known form."""
     if len(word) < 5:
         return None
+    deletions = _deletions(lex)
     found: set[str] = set()
-    found |= lex.deletions.get(word, set())  # a letter missing from ``word``
+    found |= deletions.get(word, set())  # a letter missing from ``word``
     for i in range(len(word)):
         shorter = word[:i] + word[i + 1 :]
         if shorter in lex.words:
             found.add(shorter)  # an extra letter in ``word``
-        found |= lex.deletions.get(shorter, set())  # substitution
+        found |= deletions.get(shorter, set())  # substitution
     for i in range(len(word) - 1):
         swapped = word[:i] + word[i + 1] + word[i] + word[i + 2 :]
         if swapped in lex.words:
