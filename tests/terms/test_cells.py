@@ -131,6 +131,16 @@ CASES: list[Any] = [
         True,
         "r16-during-current",
     ),
+    case(
+        "1 этап - март 2023, 2 этап - сентябрь 2023",
+        P,
+        ONCE,
+        [("2023-03-01", "2023-03-31"), ("2023-09-01", "2023-09-30")],
+        True,
+        "r17-stage-numbers-not-days",
+    ),
+    case("9 классов, 20 мая 2023", P, ONCE, day("2023-05-20"), True, "r17-counted-classes"),
+    case("ежегодно, кроме 2023 года", P, ERR, "кроме", False, "r17-except-is-never-dropped"),
     # ---- rule 17: campaigns and undated events
     case("в течение месячника", P, CONT, span("2022-01-01", "2024-12-31"), False, "r17-campaign"),
     case(

@@ -603,6 +603,10 @@ class Parser:
             ):
                 toks[i] = _junk(t)
                 continue
+            # «1 этап», «I тур», «9 классов»: a count of the noun after it, not a day.
+            if t.kind in (NUM, "roman", "ordinal") and self.kind(i + 1, "counted"):
+                toks[i] = _junk(t)
+                continue
             if t.kind != NUM:
                 continue
             # «кабинет 12», «д. 12»: a number after a name; one before a word («5 человек»)

@@ -46,7 +46,7 @@ _AFTER_HM = re.compile(r"\s*(?:(?P<digit>[.\d])|(?P<word>[а-яa-z]+))")
 CASE_ENDINGS = frozenset({"х", "ти", "ми", "и", "ух", "ех", "мя", "ое", "ого"})
 # Tokens that are not part of any deadline: dropped, named in a warning.
 JUNK = "junk"
-FOREIGN = frozenset({"word", JUNK, "abbr"})
+FOREIGN = frozenset({"word", JUNK, "abbr", "counted"})
 
 
 class Token(NamedTuple):
@@ -496,7 +496,7 @@ def near_miss(token: Token) -> str | None:
     """The date word a dropped word nearly is (two edits from a month, season, frequency …,
     one from any other lexicon word), or None: such a word is a typo, not a venue."""
     word = str(token.value).lower()
-    if token.kind == JUNK or len(word) < 5 or not word.isalpha():
+    if token.kind not in (WORD, "abbr") or len(word) < 5 or not word.isalpha():
         return None
     from rapidfuzz import process
     from rapidfuzz.distance import DamerauLevenshtein
