@@ -97,4 +97,20 @@ def rows_table(fmt: str, data: bytes) -> Table:
         all_rows = csv_rows(data)
         rows = all_rows[: all_rows.index(["Показатели исполнительской дисциплины"])]
     start = next(i for i, row in enumerate(rows) if row and row[0] == "№ п/п")
-    return [row for row in rows[start:] if any(row)]
+    return [row for row in rows[start:] if any(row) and not is_heading(row)]
+
+
+def is_heading(row: list[str]) -> bool:
+    """A roadmap's heading row: one text across the table (merged or in the first cell)."""
+    return bool(row) and " — " in row[0] and len({cell for cell in row if cell}) == 1
+
+
+def headings(fmt: str, data: bytes) -> list[str]:
+    """The roadmap headings of the execution table, in order."""
+    if fmt == "xlsx":
+        rows = xlsx_tables(data)["Исполнение"]
+    elif fmt == "docx":
+        rows = docx_tables(data)[1][0]
+    else:
+        rows = html_tables(data)[0]
+    return [row[0] for row in rows if is_heading(row)]

@@ -141,3 +141,14 @@ def test_every_date_option_reads_russian_dates(workdir: Path, written: str) -> N
     result = tracker("history", "alpha:1", "--due", written)
     assert result.exit_code == 0, result.output
     assert "29.04.2022" in result.output or "2022-04-29" in result.output
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "docx", "html"])
+def test_a_report_of_several_roadmaps_heads_each(workdir: Path, fmt: str) -> None:
+    from reportkit import headings
+
+    assert tracker("report", "--on", ON, "-o", f"all.{fmt}").exit_code == 0
+    data = (workdir / f"all.{fmt}").read_bytes()
+    assert headings(fmt, data) == ["alpha — Дорожная карта alpha", "beta — Дорожная карта beta"]
+    assert tracker("report", "--roadmap", "alpha", "--on", ON, "-o", f"one.{fmt}").exit_code == 0
+    assert headings(fmt, (workdir / f"one.{fmt}").read_bytes()) == []

@@ -104,5 +104,6 @@ def build_report(
         end=end,
         on=on,
         rows=tuple(rows_of(facts, on, comments)),
+        titles=tuple((row.slug, row.title) for row in titles),
         discipline=Discipline(on=on, start=start, end=end, rows=found.rows, total=found.total),
     )

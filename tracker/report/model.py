@@ -68,6 +68,21 @@ class Report:
     on: date
     rows: tuple[ReportRow, ...]
     discipline: Discipline
+    titles: tuple[tuple[str, str], ...] = ()  # (slug, title) of the roadmaps it covers
+
+    def sections(self) -> list[tuple[str | None, list[ReportRow]]]:
+        """The rows by roadmap, each with a heading («slug — title») when the report covers
+        more than one roadmap (numbers repeat across roadmaps); one untitled part otherwise."""
+        if len({row.roadmap for row in self.rows}) <= 1:
+            return [(None, list(self.rows))]
+        names = dict(self.titles)
+        parts: list[tuple[str | None, list[ReportRow]]] = []
+        for row in self.rows:
+            if not parts or parts[-1][1][-1].roadmap != row.roadmap:
+                title = names.get(row.roadmap)
+                parts.append((f"{row.roadmap} — {title}" if title else row.roadmap, []))
+            parts[-1][1].append(row)
+        return parts
 
     @property
     def period(self) -> str:

@@ -35,7 +35,9 @@ def _repeat_header(table: Table) -> None:
 
 
 def _table(
-    document: DocumentType, columns: Sequence[tuple[str, int]], rows: Sequence[Sequence[str]]
+    document: DocumentType,
+    columns: Sequence[tuple[str, int]],
+    rows: Sequence[Sequence[str] | str],
 ) -> Table:
     table: Table = document.add_table(rows=1, cols=len(columns))
     table.style = "Table Grid"
@@ -52,6 +54,11 @@ def _table(
     _repeat_header(table)
     for values in rows:
         cells = table.add_row().cells  # type: ignore[no-untyped-call]
+        if isinstance(values, str):  # a roadmap's heading across the table
+            merged = cells[0].merge(cells[-1])
+            merged.text = ""
+            merged.paragraphs[0].add_run(values).bold = True
+            continue
         for cell, value, width in zip(cells, values, widths, strict=True):
             cell.width = width
             cell.text = value
@@ -79,7 +86,12 @@ def render_docx(report: Report) -> bytes:
         run = paragraph.add_run(text)
         run.bold = bold
         run.font.size = Pt(size)
-    _table(document, COLUMNS, [row.cells() for row in report.rows])
+    body: list[Sequence[str] | str] = []
+    for roadmap_heading, part in report.sections():
+        if roadmap_heading:
+            body.append(roadmap_heading)
+        body += [row.cells() for row in part]
+    _table(document, COLUMNS, body)
     heading = document.add_paragraph()
     heading.paragraph_format.space_before = Pt(18)
     heading.paragraph_format.keep_with_next = True

@@ -23,6 +23,7 @@ _THIN = Side(style="thin", color="000000")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _WRAP = Alignment(wrap_text=True, vertical="top")
 _HEAD_FILL = PatternFill("solid", fgColor="E7E6E6")
+_SECTION_FILL = PatternFill("solid", fgColor="F2F2F2")
 
 
 def _letter(index: int) -> str:
@@ -34,7 +35,7 @@ def _sheet(
     report: Report,
     heading: str,
     columns: Sequence[tuple[str, int]],
-    rows: Sequence[Sequence[str]],
+    rows: Sequence[Sequence[str] | str],
     *,
     numeric_from: int | None = None,
     bold_last: bool = False,
@@ -58,6 +59,14 @@ def _sheet(
         cell.fill = _HEAD_FILL
     for offset, values in enumerate(rows, start=1):
         at = header_row + offset
+        if isinstance(values, str):  # a roadmap's heading across the table
+            sheet.merge_cells(f"A{at}:{last}{at}")
+            cell = sheet.cell(row=at, column=1, value=neutralise(values))
+            cell.font = Font(bold=True)
+            cell.fill = _SECTION_FILL
+            cell.alignment = Alignment(wrap_text=True)
+            cell.border = _BORDER
+            continue
         for index, value in enumerate(values, start=1):
             numeric = numeric_from is not None and index >= numeric_from and value.isdigit()
             content: int | str = int(value) if numeric else neutralise(value)
@@ -82,7 +91,12 @@ def render_xlsx(report: Report) -> bytes:
     rows = book.active
     assert rows is not None
     rows.title = "Исполнение"
-    _sheet(rows, report, "Ход исполнения мероприятий", COLUMNS, [r.cells() for r in report.rows])
+    body: list[Sequence[str] | str] = []
+    for heading, part in report.sections():
+        if heading:
+            body.append(heading)
+        body += [row.cells() for row in part]
+    _sheet(rows, report, "Ход исполнения мероприятий", COLUMNS, body)
     figures = book.create_sheet("Показатели")
     _sheet(
         figures,
