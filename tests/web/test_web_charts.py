@@ -85,8 +85,9 @@ def test_discipline_table_adds_up_and_links_its_items(client: Client) -> None:
         ("on-time", {"alpha:3"}),
         ("done-late", {"beta:1"}),
         ("pending", {"alpha:1", "alpha:4", "beta:2"}),
+        ("controlled", {"alpha:1", "alpha:2", "alpha:3", "alpha:4", "beta:1", "beta:2"}),
     ],
-    ids=["on time", "late", "pending"],
+    ids=["on time", "late", "pending", "controlled"],
 )
 def test_new_board_filters(client: Client, state: str, refs: set[str]) -> None:
     mark_done(client)

@@ -38,6 +38,7 @@ class Filter(StrEnum):
     DONE_LATE = "done-late"
     ON_TIME = "on-time"  # done on or before the effective due
     PENDING = "pending"  # open, not yet due (в работе)
+    CONTROLLED = "controlled"  # на контроле: every dated occurrence but the cancelled
     CANCELLED = "cancelled"
     NEEDS_DATES = "needs-dates"
     ALL = "all"
@@ -51,6 +52,7 @@ FILTER_LABELS = {
     Filter.DONE_LATE: "выполненные с опозданием",
     Filter.ON_TIME: "выполненные в срок",
     Filter.PENDING: "в работе, срок не наступил",
+    Filter.CONTROLLED: "на контроле (все со сроком, кроме отменённых)",
     Filter.CANCELLED: "отменённые",
     Filter.NEEDS_DATES: "нужны сроки",
     Filter.ALL: "все",
@@ -178,7 +180,12 @@ def board_rows(
     executor: str | None = None,
 ) -> list[StatusRow]:
     """The rows `tracker status` would print for each roadmap of ``slugs``, merged by due."""
-    derived = {Filter.DONE_LATE: State.DONE, Filter.ON_TIME: State.DONE, Filter.PENDING: State.OPEN}
+    derived = {
+        Filter.DONE_LATE: State.DONE,
+        Filter.ON_TIME: State.DONE,
+        Filter.PENDING: State.OPEN,
+        Filter.CONTROLLED: State.ALL,
+    }
     wanted = derived.get(state) or State(state.value)
     rows: list[StatusRow] = []
     for slug in slugs:
@@ -192,6 +199,8 @@ def board_rows(
         rows = [row for row in rows if not row.days_late]
     elif state is Filter.PENDING:
         rows = [row for row in rows if row.state != "overdue"]
+    elif state is Filter.CONTROLLED:
+        rows = [row for row in rows if row.occurrence_id is not None and row.state != "cancelled"]
     return sorted(rows, key=lambda r: (r.effective_due or date.max, r.roadmap, r.key))
 
 

@@ -26,7 +26,7 @@ from tracker.web.render import WebState
 #: Sortable columns: query value → (header, key of the figures, biggest first?).
 COLUMNS: dict[str, tuple[str, str]] = {
     "name": ("Исполнитель", ""),
-    "controlled": ("На контроле", "all"),
+    "controlled": ("На контроле", "controlled"),
     "on-time": ("В срок", "on-time"),
     "late": ("С нарушением", "done-late"),
     "average": ("Среднее нарушение, дн.", ""),
