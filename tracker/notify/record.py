@@ -130,30 +130,25 @@ class _Candidate:
 def candidate_chunks(
     conn: Connection, dates: facts.StageDates, size: int = CHUNK
 ) -> Iterator[list[_Candidate]]:
-    """Open occurrences of live activities with a stage on one of ``dates``: one keyset-paged
-    query per chunk (no cursor is held open between chunks)."""
+    """Open occurrences of live activities with a stage on one of ``dates``: one query,
+    streamed (a server-side cursor on PostgreSQL) and handed on ``size`` rows at a time."""
     if dates.empty:
         return
-    stage_filter = facts.stage_filter(conn, dates)
-    after = 0
-    while True:
-        statement = (
-            select(OC.c.id, OC.c.activity_id, A.c.roadmap_id, OC.c.start, OC.c.effective_due,
-                   OC.c.kind)
-            .select_from(OC.join(A, OC.c.activity_id == A.c.id))
-            .where(OPEN_PREDICATE, A.c.archived_at.is_(None), stage_filter, OC.c.id > after)
-            .order_by(OC.c.id)
-            .limit(size)
-        )  # fmt: skip
-        rows = conn.execute(statement).all()
-        if not rows:
-            return
+    statement = (
+        select(OC.c.id, OC.c.activity_id, A.c.roadmap_id, OC.c.start, OC.c.effective_due,
+               OC.c.kind)
+        .select_from(OC.join(A, OC.c.activity_id == A.c.id))
+        .where(OPEN_PREDICATE, A.c.archived_at.is_(None), facts.stage_filter(conn, dates))
+        .order_by(OC.c.id)
+    )  # fmt: skip
+    # options on the statement, not the connection: the writes between chunks must not stream
+    result = conn.execute(statement.execution_options(stream_results=True, yield_per=size))
+    for rows in result.partitions(size):
         yield [
             _Candidate(row.id, row.activity_id, row.roadmap_id, row.start, row.effective_due,
                        row.kind == "checkin")
             for row in rows
         ]  # fmt: skip
-        after = rows[-1].id
 
 
 def executors_of(

@@ -65,6 +65,7 @@ class ItemGroup:
     recipient: Person
     day: date
     parts: list[Waiting] = field(default_factory=list)
+    _by_kind: dict[MessageKind, list[Waiting]] | None = None
 
     @property
     def kind(self) -> MessageKind:
@@ -83,13 +84,15 @@ class ItemGroup:
         return _moment(max(part.expires_at for part in self.parts if part.expires_at is not None))
 
     def by_kind(self) -> dict[MessageKind, list[Waiting]]:
-        """The parts of each kind, in the message's order."""
-        out: dict[MessageKind, list[Waiting]] = {}
-        for part in self.parts:
-            out.setdefault(part.kind, []).append(part)
-        for parts in out.values():
-            parts.sort(key=Waiting.order)
-        return out
+        """The parts of each kind, in the message's order (worked out once)."""
+        if self._by_kind is None:
+            out: dict[MessageKind, list[Waiting]] = {}
+            for part in self.parts:
+                out.setdefault(part.kind, []).append(part)
+            for parts in out.values():
+                parts.sort(key=Waiting.order)
+            self._by_kind = out
+        return self._by_kind
 
     def shown(self) -> list[Waiting]:
         """The parts a message lists: the first ``MESSAGE_ITEMS`` of each kind."""
