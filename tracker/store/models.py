@@ -99,6 +99,7 @@ class Executor(SQLModel, table=True):
     name: str
     kind: str = Field(default="person", description="person | organisation")
     role: str | None = None
+    organisation: str | None = Field(default=None, description="where a person works")
     timezone: str | None = None
     aliases: list[str] = Field(default_factory=list, sa_type=JSON)
     emails: list[str] = Field(default_factory=list, sa_type=JSON)
@@ -436,4 +437,19 @@ class WebKey(SQLModel, table=True):
 
     name: str = Field(primary_key=True)
     value: str
+    created_at: datetime = Field(sa_type=UtcDateTime)
+
+
+class MailPause(SQLModel, table=True):
+    """A recipient's pause of reminders (the signed List-Unsubscribe link, issue 16).
+
+    ``until`` None: until resumed. ``digests``: the coordinator's digest is paused too (only
+    when asked for explicitly). Resuming deletes the row.
+    """
+
+    __tablename__ = "mail_pause"
+
+    address: str = Field(primary_key=True, description="the e-mail address, lower case")
+    until: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    digests: bool = False
     created_at: datetime = Field(sa_type=UtcDateTime)

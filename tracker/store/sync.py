@@ -112,6 +112,7 @@ def sync_executors(
                 "name": entry.name,
                 "kind": entry.kind,
                 "role": entry.role,
+                "organisation": entry.organisation,
                 "timezone": entry.timezone,
                 "aliases": list(entry.aliases),
                 "emails": list(entry.emails),

@@ -14,6 +14,7 @@ from tracker.store.models import (
     ExtensionRequest,
     FeedSecret,
     LoginAttempt,
+    MailPause,
     NotificationRecord,
     Occurrence,
     OutboxRecord,
@@ -47,6 +48,7 @@ STATUS_CHANGE = table_of(StatusChange)
 EXTENSION_REQUEST = table_of(ExtensionRequest)
 FEED_SECRET = table_of(FeedSecret)
 LOGIN_ATTEMPT = table_of(LoginAttempt)
+MAIL_PAUSE = table_of(MailPause)
 WEB_ACCOUNT = table_of(WebAccount)
 WEB_KEY = table_of(WebKey)
 WORKER = table_of(Worker)
