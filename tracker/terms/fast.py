@@ -15,7 +15,6 @@ from datetime import date
 from functools import lru_cache
 
 from tracker.terms import nodes as n
-from tracker.terms.lexer import lexicon
 from tracker.terms.model import Expansion, Kind, Period, Window
 
 _MODES = {"до": "до ", "к": "до ", "не позднее": "не позднее "}
@@ -28,6 +27,8 @@ _NORMAL = str.maketrans(
 
 @lru_cache(maxsize=1)
 def _scanner() -> tuple[re.Pattern[str], dict[str, int]]:
+    from tracker.terms.lexer import lexicon  # the month names are data, loaded on first use
+
     months = {
         form: int(value)
         for form, (category, value) in lexicon().words.items()
