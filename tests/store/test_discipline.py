@@ -11,6 +11,7 @@ from storekit import Syncer, act, roadmap
 from tracker.calendar import Shift
 from tracker.store.changes import change_status, extend
 from tracker.store.discipline import (
+    NO_ORGANISATION,
     Discipline,
     Doer,
     Fact,
@@ -20,6 +21,7 @@ from tracker.store.discipline import (
     figures,
     outcome,
 )
+from tracker.store.executors import ExecutorEntry
 from tracker.store.models import Status
 
 ON = date(2022, 6, 15)
@@ -85,7 +87,7 @@ def test_outcome(item: Fact, expected: Outcome | None) -> None:
 
 
 def check_sums(result: Discipline) -> None:
-    for row in [*result.rows]:
+    for row in [*result.rows, *result.organisations]:
         f = row.figures
         assert f.controlled == f.on_time + f.late + f.overdue + f.pending
     t = result.total
@@ -160,3 +162,56 @@ def test_query_on_the_store(engine: Engine, sync: Syncer) -> None:
     everything = discipline(engine, ON)
     assert everything.total.controlled == 5  # beta:1 is overdue, alpha:5 cancelled
     assert everything.total.overdue == 1
+
+
+IN_GIMC = Doer(3, "Сидоров С.С.", organisation="МКУ «ГИМЦ»")  # spelt another way
+IN_SCHOOL = Doer(4, "Кузнецова К.К.", organisation="МБОУ СОШ № 2")
+NOBODY = Doer(None, "Завуч")  # a name not in the directory
+
+
+def test_figures_per_organisation() -> None:
+    facts = [
+        fact("1", "2022-05-01", "done", "2022-04-30", doers=(CO, IN_GIMC)),  # once for ГИМЦ
+        fact("2", "2022-05-01", doers=(IN_GIMC,)),  # overdue, the person's organisation
+        fact("3", "2022-05-01", "done", "2022-05-03", doers=(IN_SCHOOL, LEAD)),  # late
+        fact("4", "2022-07-01", doers=(NOBODY,)),  # pending, no organisation
+        fact("5", "2022-05-01", "cancelled", doers=(IN_SCHOOL,)),  # not counted
+    ]
+    result = figures(facts, ON)
+    check_sums(result)
+    by_org = {row.executor.name: numbers(row.figures) for row in result.organisations}
+    assert by_org == {
+        "МКУ ГИМЦ": (2, 1, 0, 1, 0, 0),  # the directory's spelling; item 1 counted once
+        "МБОУ СОШ № 2": (1, 0, 1, 0, 0, 0),
+        NO_ORGANISATION: (2, 0, 1, 0, 1, 0),  # Петров (late 3) and «Завуч» (pending 4)
+    }
+    assert [row.executor.name for row in result.organisations][-1] == NO_ORGANISATION
+    assert all(row.executor.kind == "organisation" for row in result.organisations)
+    assert numbers(result.total) == (4, 1, 1, 1, 1, 0)
+
+
+def test_query_per_organisation(engine: Engine, sync: Syncer) -> None:
+    sync.executors([
+        ExecutorEntry(name="Петров П.П.", organisation="МКУ ГИМЦ"),
+        ExecutorEntry(name="Сидоров С.С.", organisation="Управление образования"),
+        ExecutorEntry(name="МКУ ГИМЦ", kind="organisation"),
+        ExecutorEntry(name="Кузнецова К.К."),
+    ])  # fmt: skip
+    sync(
+        roadmap(
+            "alpha",
+            act("1", ("2022-04-01", "2022-04-29"), responsible=("Петров П.П.", "МКУ ГИМЦ")),
+            act("2", ("2022-05-01", "2022-05-31"), responsible=("Сидоров С.С.",)),
+            act("3", ("2022-09-01", "2022-09-30"), responsible=("Кузнецова К.К.",)),
+        )
+    )
+    done = Status.DONE
+    change_status(engine, "alpha:1", done, now=NOW, actor="t", completed_on=date(2022, 4, 20))
+    result = discipline(engine, ON, roadmaps=["alpha"])
+    check_sums(result)
+    by_org = {row.executor.name: numbers(row.figures) for row in result.organisations}
+    assert by_org == {
+        "МКУ ГИМЦ": (1, 1, 0, 0, 0, 0),
+        "Управление образования": (1, 0, 0, 1, 0, 0),
+        NO_ORGANISATION: (1, 0, 0, 0, 1, 0),
+    }

@@ -18,20 +18,27 @@ the new date. *% в срок* is в срок over the items whose outcome is kno
 нарушением + просрочено); None when there are none. An item done after ``on`` is open on
 ``on``. A co-executor counts each occurrence of the activity just as the lead executor does;
 the total counts each occurrence once.
+
+The same figures are grouped per organisation too: an executor that is itself an organisation
+is its own organisation, a person counts for the ``organisation`` of their executors.toml entry,
+a person with none (or a name not in the directory) for «без организации». An occurrence counts
+once per organisation however many of its executors work there.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from typing import TypeVar
 
 from sqlalchemy import ColumnElement, Engine, and_, select
 from sqlalchemy.engine import Connection
 
 from tracker.errors import InputError
+from tracker.store.executors import normalize
 from tracker.store.models import Status
 from tracker.store.tables import ACTIVITY as A
 from tracker.store.tables import ACTIVITY_EXECUTOR as AE
@@ -39,6 +46,8 @@ from tracker.store.tables import EXECUTOR as EX
 from tracker.store.tables import OCCURRENCE as OC
 from tracker.store.tables import ROADMAP as RM
 from tracker.store.tables import STATUS_CHANGE as SC
+
+_K = TypeVar("_K", bound=Hashable)
 
 
 class Outcome(StrEnum):
@@ -78,6 +87,18 @@ class Doer:
     name: str
     kind: str = "person"  # person | organisation
     lead: bool = False
+    organisation: str | None = None  # where a person works (executors.toml)
+
+
+#: The organisation row of people with no organisation in the directory.
+NO_ORGANISATION = "без организации"
+
+
+def organisation_of(doer: Doer) -> str:
+    """The organisation ``doer`` counts for: itself when it is one, else where it works."""
+    if doer.kind == "organisation":
+        return doer.name
+    return (doer.organisation or "").strip() or NO_ORGANISATION
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,6 +219,7 @@ class Discipline:
     end: date | None
     rows: tuple[ExecutorFigures, ...]
     total: Figures
+    organisations: tuple[ExecutorFigures, ...] = ()  # per organisation: Doer(None, name, kind)
 
 
 def figures(facts: Iterable[Fact], on: date) -> Discipline:
@@ -205,6 +227,8 @@ def figures(facts: Iterable[Fact], on: date) -> Discipline:
     total = Figures()
     per: dict[tuple[int | None, str], Figures] = {}
     doers: dict[tuple[int | None, str], Doer] = {}
+    per_org: dict[str, Figures] = {}
+    org_names: dict[str, str] = {}
     for fact in facts:
         found = outcome(fact, on)
         if found is None:
@@ -218,11 +242,37 @@ def figures(facts: Iterable[Fact], on: date) -> Discipline:
             seen.add(key)
             doers.setdefault(key, doer)
             per.setdefault(key, Figures()).add(fact, found, on)
-    rows = sorted(
-        (ExecutorFigures(doers[key], value) for key, value in per.items()),
-        key=lambda row: (-row.figures.overdue, -row.figures.late, row.executor.name),
-    )
-    return Discipline(on=on, start=None, end=None, rows=tuple(rows), total=total)
+        orgs: set[str] = set()
+        for doer in fact.doers:
+            name = organisation_of(doer)
+            org_key = normalize(name)
+            if org_key in orgs:
+                continue
+            orgs.add(org_key)
+            # the directory's own spelling of an organisation wins over a person's free text
+            if doer.kind == "organisation" or org_key not in org_names:
+                org_names[org_key] = name
+            per_org.setdefault(org_key, Figures()).add(fact, found, on)
+    return Discipline(
+        on=on, start=None, end=None, rows=_sorted(per.items(), doers.__getitem__),
+        total=total,
+        organisations=_sorted(
+            per_org.items(), lambda key: Doer(None, org_names[key], "organisation")
+        ),
+    )  # fmt: skip
+
+
+def _sorted(
+    items: Iterable[tuple[_K, Figures]], doer: Callable[[_K], Doer]
+) -> tuple[ExecutorFigures, ...]:
+    """Rows with the most overdue first, then the most late, then by name (none last)."""
+    rows = (ExecutorFigures(doer(key), value) for key, value in items)
+    return tuple(sorted(rows, key=_order))
+
+
+def _order(row: ExecutorFigures) -> tuple[bool, int, int, str]:
+    none = row.executor.id is None and row.executor.name == NO_ORGANISATION
+    return (none, -row.figures.overdue, -row.figures.late, row.executor.name)
 
 
 def _roadmap_filter(engine: Engine, roadmaps: Sequence[str] | None) -> list[int] | None:
@@ -286,7 +336,7 @@ def _doers(conn: Connection, activity_ids: list[int]) -> dict[int, tuple[Doer, .
     statement = (
         select(
             AE.c.activity_id, AE.c.name, AE.c.lead, AE.c.executor_id,
-            EX.c.name.label("executor"), EX.c.kind,
+            EX.c.name.label("executor"), EX.c.kind, EX.c.organisation,
         )
         .select_from(AE.outerjoin(EX, AE.c.executor_id == EX.c.id))
         .order_by(AE.c.activity_id, AE.c.position)
@@ -296,7 +346,10 @@ def _doers(conn: Connection, activity_ids: list[int]) -> dict[int, tuple[Doer, .
         for row in conn.execute(statement.where(AE.c.activity_id.in_(chunk))):
             name = row.executor or row.name or "—"
             out[row.activity_id].append(
-                Doer(row.executor_id, name, row.kind or "person", bool(row.lead))
+                Doer(
+                    row.executor_id, name, row.kind or "person", bool(row.lead),
+                    row.organisation,
+                )
             )
     return {key: tuple(value) for key, value in out.items()}
 
@@ -311,7 +364,10 @@ def discipline(
 ) -> Discipline:
     """:func:`figures` over :func:`discipline_facts`, with the span recorded."""
     found = figures(discipline_facts(engine, roadmaps=roadmaps, start=start, end=end), on)
-    return Discipline(on=on, start=start, end=end, rows=found.rows, total=found.total)
+    return Discipline(
+        on=on, start=start, end=end, rows=found.rows, total=found.total,
+        organisations=found.organisations,
+    )  # fmt: skip
 
 
 def latest_comments(engine: Engine, occurrence_ids: Sequence[int]) -> dict[int, str]:
