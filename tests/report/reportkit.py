@@ -80,8 +80,26 @@ def figures_table(fmt: str, data: bytes) -> Table:
         rows = html_tables(data)[1]
     else:
         all_rows = csv_rows(data)
-        rows = all_rows[all_rows.index(["Показатели исполнительской дисциплины"]) + 1 :]
+        rows = all_rows[
+            all_rows.index(["Показатели исполнительской дисциплины"]) + 1 :
+            all_rows.index(["Показатели по организациям"])
+        ]  # fmt: skip
     start = next(i for i, row in enumerate(rows) if row and row[0] == "Исполнитель")
+    return [row for row in rows[start:] if any(row)]
+
+
+def organisations_table(fmt: str, data: bytes) -> Table:
+    """The figures per organisation (header row first, «Итого» last) in any format."""
+    if fmt == "xlsx":
+        rows = xlsx_tables(data)["По организациям"]
+    elif fmt == "docx":
+        rows = docx_tables(data)[1][2]
+    elif fmt == "html":
+        rows = html_tables(data)[2]
+    else:
+        all_rows = csv_rows(data)
+        rows = all_rows[all_rows.index(["Показатели по организациям"]) + 1 :]
+    start = next(i for i, row in enumerate(rows) if row and row[0] == "Организация")
     return [row for row in rows[start:] if any(row)]
 
 

@@ -9,7 +9,15 @@ from datetime import date
 import pytest
 from docx import Document
 from openpyxl import load_workbook
-from reportkit import csv_rows, docx_tables, figures_table, html_tables, rows_table, xlsx_tables
+from reportkit import (
+    csv_rows,
+    docx_tables,
+    figures_table,
+    html_tables,
+    organisations_table,
+    rows_table,
+    xlsx_tables,
+)
 
 from tracker.report import FORMATS, Report, render
 from tracker.report.collect import TITLE, rows_of
@@ -103,6 +111,18 @@ def test_every_format_has_the_rows_and_figures(report: Report, fmt: str) -> None
         assert int(controlled) == int(on_time) + int(late) + int(overdue) + int(pending)
 
 
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
+def test_every_format_has_the_figures_per_organisation(report: Report, fmt: str) -> None:
+    header, *body = organisations_table(fmt, render(report, fmt))
+    assert header[:3] == ["Организация", "На контроле", "Исполнено в срок"]
+    by_name = {row[0]: row[1:9] for row in body}
+    assert by_name == {
+        "МКУ ГИМЦ": ["2", "0", "1", "11,0", "1", "0", "0", "0"],  # an organisation: its own
+        "без организации": ["4", "2", "1", "11,0", "0", "1", "1", "67"],  # Петров: none given
+        "Итого": ["5", "2", "1", "11,0", "1", "1", "1", "50"],
+    }
+
+
 def test_csv_is_for_excel_in_russian(report: Report) -> None:
     rows = csv_rows(render(report, "csv"))
     assert rows[0] == [TITLE]
@@ -119,7 +139,7 @@ def test_csv_is_for_excel_in_russian(report: Report) -> None:
 
 def test_xlsx_is_laid_out_for_printing(report: Report) -> None:
     book = load_workbook(io.BytesIO(render(report, "xlsx")))
-    assert book.sheetnames == ["Исполнение", "Показатели"]
+    assert book.sheetnames == ["Исполнение", "Показатели", "По организациям"]
     sheet = book["Исполнение"]
     assert sheet["A1"].value == TITLE
     assert sheet["A3"].value == "за период с 01.01.2022 по 31.12.2022, по состоянию на 15.06.2022"
@@ -144,7 +164,7 @@ def test_docx_repeats_the_header_on_every_page(report: Report) -> None:
         assert table.rows[0]._tr.xml.count("w:tblHeader") == 1
     width, height = document.sections[0].page_width, document.sections[0].page_height
     assert width is not None and height is not None and width > height  # landscape
-    assert len(tables) == 2
+    assert len(tables) == 3  # rows, figures per executor, per organisation
 
 
 def test_html_links_a_report_and_escapes_text(report: Report) -> None:
@@ -152,4 +172,4 @@ def test_html_links_a_report_and_escapes_text(report: Report) -> None:
     assert '<a href="https://example.org/otchet.pdf">' in data
     assert "=HYPERLINK(&#34;http://evil.example&#34;)" in data
     assert "<thead>" in data and "по состоянию на 15.06.2022" in data
-    assert len(html_tables(data.encode())) == 2
+    assert len(html_tables(data.encode())) == 3

@@ -105,5 +105,8 @@ def build_report(
         on=on,
         rows=tuple(rows_of(facts, on, comments)),
         titles=tuple((row.slug, row.title) for row in titles),
-        discipline=Discipline(on=on, start=start, end=end, rows=found.rows, total=found.total),
+        discipline=Discipline(
+            on=on, start=start, end=end, rows=found.rows, total=found.total,
+            organisations=found.organisations,
+        ),
     )

@@ -35,6 +35,9 @@ FIGURE_COLUMNS: tuple[tuple[str, int], ...] = (
     ("% в срок", 9),
 )
 
+#: The same figures per organisation (the third sheet or section).
+ORGANISATION_COLUMNS: tuple[tuple[str, int], ...] = (("Организация", 40), *FIGURE_COLUMNS[1:])
+
 
 @dataclass(frozen=True, slots=True)
 class ReportRow:
@@ -102,6 +105,12 @@ class Report:
     def figure_rows(self) -> list[tuple[str, ...]]:
         """The figures table: one row per executor, then «Итого»."""
         rows = [(row.executor.name, *row.figures.cells()) for row in self.discipline.rows]
+        rows.append(("Итого", *self.discipline.total.cells()))
+        return rows
+
+    def organisation_rows(self) -> list[tuple[str, ...]]:
+        """The figures per organisation, then «Итого» (each occurrence once)."""
+        rows = [(row.executor.name, *row.figures.cells()) for row in self.discipline.organisations]
         rows.append(("Итого", *self.discipline.total.cells()))
         return rows
 

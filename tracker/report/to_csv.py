@@ -10,7 +10,7 @@ import csv
 import io
 
 from tracker.csv_safe import neutralise
-from tracker.report.model import FIGURE_COLUMNS, Report
+from tracker.report.model import FIGURE_COLUMNS, ORGANISATION_COLUMNS, Report
 
 ROW_HEADERS = (
     "№ п/п",
@@ -48,5 +48,10 @@ def render_csv(report: Report) -> bytes:
     put(["Показатели исполнительской дисциплины"])
     put([name for name, _ in FIGURE_COLUMNS])
     for cells in report.figure_rows():
+        put(cells)
+    put([])
+    put(["Показатели по организациям"])
+    put([name for name, _ in ORGANISATION_COLUMNS])
+    for cells in report.organisation_rows():
         put(cells)
     return ("\ufeff" + out.getvalue()).encode("utf-8")

@@ -20,7 +20,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 from docx.table import Table
 
-from tracker.report.model import COLUMNS, FIGURE_COLUMNS, Report
+from tracker.report.model import COLUMNS, FIGURE_COLUMNS, ORGANISATION_COLUMNS, Report
 
 #: Printable width of landscape A4 with 2 cm margins, in centimetres.
 _WIDTH_CM = 29.7 - 4.0
@@ -97,10 +97,21 @@ def render_docx(report: Report) -> bytes:
     heading.paragraph_format.keep_with_next = True
     heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
     heading.add_run("Показатели исполнительской дисциплины").bold = True
-    table = _table(document, FIGURE_COLUMNS, report.figure_rows())
-    for cell in table.rows[-1].cells:
-        for run in cell.paragraphs[0].runs:
-            run.bold = True
+    parts = (
+        ("Показатели исполнительской дисциплины", FIGURE_COLUMNS, report.figure_rows()),
+        ("Показатели по организациям", ORGANISATION_COLUMNS, report.organisation_rows()),
+    )
+    for number, (title, columns, rows) in enumerate(parts):
+        if number:
+            heading = document.add_paragraph()
+            heading.paragraph_format.space_before = Pt(18)
+            heading.paragraph_format.keep_with_next = True
+            heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            heading.add_run(title).bold = True
+        table = _table(document, columns, rows)
+        for cell in table.rows[-1].cells:
+            for run in cell.paragraphs[0].runs:
+                run.bold = True
     signature = document.add_paragraph()
     signature.paragraph_format.space_before = Pt(30)
     signature.add_run("Ответственное лицо  ____________________  /____________________/")

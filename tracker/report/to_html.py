@@ -7,7 +7,7 @@ from functools import lru_cache
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from tracker.report.model import COLUMNS, FIGURE_COLUMNS, Report
+from tracker.report.model import COLUMNS, FIGURE_COLUMNS, ORGANISATION_COLUMNS, Report
 
 
 @lru_cache(maxsize=1)
@@ -29,5 +29,6 @@ def render_html(report: Report) -> bytes:
         columns=COLUMNS,
         columns_total=sum(chars for _, chars in COLUMNS),
         figure_columns=FIGURE_COLUMNS,
+        organisation_columns=ORGANISATION_COLUMNS,
     )
     return text.encode("utf-8")

@@ -17,7 +17,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from tracker.csv_safe import neutralise
-from tracker.report.model import COLUMNS, FIGURE_COLUMNS, Report
+from tracker.report.model import COLUMNS, FIGURE_COLUMNS, ORGANISATION_COLUMNS, Report
 
 _THIN = Side(style="thin", color="000000")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -104,6 +104,15 @@ def render_xlsx(report: Report) -> bytes:
         "Показатели исполнительской дисциплины",
         FIGURE_COLUMNS,
         report.figure_rows(),
+        numeric_from=2,
+        bold_last=True,
+    )
+    _sheet(
+        book.create_sheet("По организациям"),
+        report,
+        "Показатели исполнительской дисциплины по организациям",
+        ORGANISATION_COLUMNS,
+        report.organisation_rows(),
         numeric_from=2,
         bold_last=True,
     )
