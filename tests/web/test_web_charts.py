@@ -79,6 +79,22 @@ def test_discipline_table_adds_up_and_links_its_items(client: Client) -> None:
     assert items.status_code == 200 and "просроч" in items.text
 
 
+def test_organisation_table_below_the_executors(client: Client) -> None:
+    mark_done(client)
+    text = board(client)
+    assert text.index('<table class="discipline">') < text.index('id="organisations"')
+    table = re.search(r'<table class="discipline" id="organisations">(.*?)</table>', text, re.S)
+    assert table, "no organisation table"
+    rows = {
+        name.strip(): re.findall(NUMBER, cells)
+        for name, cells in re.findall(r'<th scope="row">(.*?)</th>(.*?)</tr>', table.group(1), re.S)
+    }
+    assert list(rows) == [GIMC, "без организации"]  # Петров has no organisation in the directory
+    executors = discipline_rows(text)
+    assert rows[GIMC] == executors[GIMC]  # an organisation executor is its own organisation
+    assert rows["без организации"] == executors[PETROV]
+
+
 @pytest.mark.parametrize(
     ("state", "refs"),
     [
