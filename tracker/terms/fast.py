@@ -24,6 +24,8 @@ _NORMAL = str.maketrans(
     | {"ё": "е", "\u00a0": " ", "\u202f": " ", "\t": " "}
 )
 
+_ODD = re.compile("[\u2010-\u2015\u2212ёЁ\u00a0\u202f\t]")
+
 
 @lru_cache(maxsize=1)
 def _scanner() -> tuple[re.Pattern[str], dict[str, int]]:
@@ -57,7 +59,9 @@ def read(text: str, period: Period) -> Expansion | None:
     """The expansion of a common whole-cell shape, or None for the full reader."""
     if len(text) > 60:
         return None
-    normal = " ".join(text.translate(_NORMAL).lower().split())
+    # Translating every cell costs more than looking for the rare characters first.
+    source = text.translate(_NORMAL) if _ODD.search(text) is not None else text
+    normal = " ".join(source.lower().split())
     scanner, months = _scanner()
     match = scanner.fullmatch(normal)
     if match is None:
