@@ -313,3 +313,45 @@ def html_page(items: list[Item], columns: tuple[str, ...] = COLUMNS) -> str:
         f"<p>{html.escape(SIGNATURE)}</p></td></tr></table>"
         "<div class='footer'>© Отдел образования</div></body></html>"
     )
+
+
+# --- text copied from a page or a PDF, its separators lost -----------------------------------
+
+FLAT_STYLES = ("cell-per-line", "stray-pipes", "run-together", "one-line")
+_SPLIT_HEADER = {
+    "number": ["№", "п/п"],
+    "title": ["Наименование", "мероприятия"],
+    "result": ["Форма", "представления", "результата"],
+    "deadline": ["Сроки"],
+    "responsible": ["Ответственные"],
+}
+
+
+def flat_text(items: list[Item], style: str, columns: tuple[str, ...] = COLUMNS) -> str:
+    """The plan as text copied from a web page or PDF in one of ``FLAT_STYLES``."""
+    out = [*APPROVAL, "", TITLE, ""]
+    if style in ("cell-per-line", "stray-pipes"):
+        for index, word in enumerate(w for column in columns for w in _SPLIT_HEADER[column]):
+            out.append(f"| {word}" if style == "stray-pipes" and index % 2 == 0 else word)
+        for item in items:
+            if item[0] == "section":
+                out.append(f"{item[1]}. {item[2]}")
+                continue
+            for column, text in zip(columns, cells_of(item, columns, join="\n"), strict=True):
+                for part in text.split("\n") if text else []:
+                    wrap = style == "stray-pipes" and column == "deadline"
+                    out.append(f"| {part} |" if wrap else part)
+            if style == "stray-pipes":
+                out.append("|")
+    else:
+        header = " ".join(HEADER[column] for column in columns)
+        rows = []
+        for item in items:
+            if item[0] == "section":
+                rows.append(f"{item[1]}. {item[2]}")
+                continue
+            cells = cells_of(item, columns, join=", ")
+            rows.append(" ".join(cell for cell in cells if cell))
+        out.extend([header, *rows] if style == "run-together" else [" ".join([header, *rows])])
+    out.extend(["", SIGNATURE, CONTACT])
+    return "\n".join(out) + "\n"

@@ -55,6 +55,8 @@ class Vocabulary:
     trailer_positions: tuple[str, ...]
     trailer_openers: tuple[str, ...]
     executor_stems: tuple[str, ...]
+    deadline_stems: tuple[str, ...]
+    deadline_openers: frozenset[str]
     period_parts: tuple[str, ...]
 
 
@@ -118,6 +120,8 @@ def vocabulary() -> Vocabulary:
         trailer_positions=_strings(data["trailer"], "positions"),
         trailer_openers=_strings(data["trailer"], "openers"),
         executor_stems=_strings(data["flat"], "executor_stems"),
+        deadline_stems=_strings(data["flat"], "deadline_stems"),
+        deadline_openers=frozenset(_strings(data["flat"], "deadline_openers")),
         period_parts=_strings(period, "parts"),
     )
 

@@ -47,6 +47,8 @@ _SECTION = re.compile(
     r"^(?:(?:раздел|часть|блок|направление)\s+)?(?:\d{1,2}|[IVXLC]{1,6})[.)]?\s+\S", re.IGNORECASE
 )
 _HEADER_MAX_LINE_WORDS = 4
+_SHORT = 6
+"""Spans up to this long are asked whether they read as a deadline when they should not."""
 _LONGEST = {Column.NUMBER: 1, Column.TITLE: 45, Column.DEADLINE: 12, Column.RESPONSIBLE: 16,
             Column.RESULT: 20, _EXTRA: 20}  # fmt: skip
 _LONGEST_LINES = {Column.NUMBER: 1, Column.TITLE: 4, Column.DEADLINE: 3, Column.RESPONSIBLE: 6,
@@ -194,8 +196,32 @@ def _find_header(
 
 
 @cache
-def _deadline_reading(text: str) -> int | None:
-    """None if the phrase reader cannot read ``text``; else how many words it skipped."""
+def _stems() -> tuple[str, ...]:
+    vocab = vocabulary()
+    return (*vocab.deadline_stems, *vocab.months)
+
+
+def _may_be_deadline(text: str) -> bool:
+    """Cheap: a word with a digit, or one that starts like a deadline word."""
+    if any(character.isdigit() for character in text):
+        return True
+    stems = _stems()
+    return any(word.startswith(stems) for word in re.findall(r"[а-яёa-z]+", fold(text)))
+
+
+def _may_open_deadline(word: str) -> bool:
+    """A deadline's first word: a digit, a deadline word («ежегодно», «апрель») or an opener."""
+    folded = fold(word).strip("«»\"'(),.:;–—-")
+    if not folded or any(character.isdigit() for character in folded):
+        return bool(folded)
+    return folded in vocabulary().deadline_openers or folded.startswith(_stems())
+
+
+@cache
+def _reading(text: str) -> tuple[object, ...] | None:
+    """What the phrase reader makes of ``text`` (kind, windows, words it skipped), or None."""
+    if not _may_be_deadline(text):
+        return None
     try:
         reading = expand(text, _ANY_TIME)
     except Exception:  # the phrase reader must not stop an import
@@ -206,7 +232,24 @@ def _deadline_reading(text: str) -> int | None:
     for warning in reading.warnings:
         if warning.startswith("пропущен текст"):
             skipped += sum(len(part.split()) for part in re.findall(r"«([^»]*)»", warning))
-    return skipped
+    return reading.kind, reading.windows, skipped
+
+
+@cache
+def _deadline_reading(text: str) -> int | None:
+    """None if the phrase reader cannot read ``text``; else how many of its words are not part
+    of the deadline: those it skipped, and leading words it reads the same without."""
+    reading = _reading(text)
+    if reading is None:
+        return None
+    words = text.split()
+    redundant = 0
+    if len(words) > 1:  # a span with junk in front reads the same without its first word
+        shorter = _reading(" ".join(words[1:]))
+        redundant = int(shorter is not None and shorter[:2] == reading[:2])
+    skipped = reading[2]
+    assert isinstance(skipped, int)
+    return skipped + redundant
 
 
 def _reads_as_deadline(text: str) -> bool:
@@ -261,6 +304,8 @@ class _Parser:
                 return None
             return 4.0 + (1.0 if self.units[start].fresh else 0.0)
         if column == Column.DEADLINE:
+            if not self.by_lines and not _may_open_deadline(self.units[start].text):
+                return -4.0
             skipped = _deadline_reading(text)
             if skipped is None:
                 return -4.0
@@ -269,15 +314,17 @@ class _Parser:
             if not (text[:1].isupper() or text[:1] in "«\"("):
                 return None
             value = 1.0 + min(count, 25) * 0.2
-            if _reads_as_deadline(text):
+            if count <= _SHORT and _reads_as_deadline(text):
                 value -= 3.0
             if _PERSON.fullmatch(text.strip(" ,")):
                 value -= 3.0
             return value
         if column == Column.RESPONSIBLE:
             return _executor_score(text)
+        if not (text[:1].isupper() or text[:1] in "«\"(" or text[:1].isdigit()):
+            return None  # a cell starts with a capital; lower case goes on the cell before
         value = 0.3
-        if _reads_as_deadline(text):
+        if count <= _SHORT and _reads_as_deadline(text):
             value -= 2.0
         return value
 
@@ -304,7 +351,8 @@ class _Parser:
         for end in range(start + 2 + marker, min(start + 20, len(units)) + 1):
             following = units[end].text if end < len(units) else ""
             extends = tidy_number(following).startswith(label + ".")
-            if is_row_number(following) and (extends or marker):
+            roman = not label[:1].isdigit()
+            if is_row_number(following) and (extends or marker or roman):
                 if not _reads_as_deadline(self.flat(start + 1 + marker, end)):
                     best = (end, 3.0)
                 break
