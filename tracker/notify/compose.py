@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from sqlalchemy import ColumnElement, Connection, Engine, update
 
@@ -39,6 +39,14 @@ class LinkMaker(Protocol):
     """A per-item, per-recipient link (signed by the web layer), or None for no link."""
 
     def __call__(self, occurrence_id: int, recipient_key: str, now: datetime) -> str | None: ...
+
+
+@runtime_checkable
+class PauseLinks(Protocol):
+    """A link maker that also makes a recipient address's pause link: every message then
+    carries it as ``List-Unsubscribe`` (RFC 8058)."""
+
+    def pause(self, address: str, now: datetime) -> str | None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,6 +185,7 @@ def _queue(
         timezone=recipient.timezone,
         not_before=batch.send_at,
         expires_at=batch.expires_at,
+        list_unsubscribe=_pause_link(composer, recipient.emails),
     )
     try:
         with pass_transaction(conn, composer.engine, composer.dry_run) as tx:
@@ -212,6 +221,14 @@ def _item_link(composer: Composer) -> Callable[[Notification, ItemFacts], str | 
         return links(item.occurrence_id, notification.recipient.key, now)
 
     return link
+
+
+def _pause_link(composer: Composer, emails: Sequence[str]) -> str | None:
+    """The pause link of the recipient's first address (the one a mail client shows)."""
+    links = composer.links
+    if not emails or not isinstance(links, PauseLinks):
+        return None
+    return links.pause(emails[0], composer.now)
 
 
 @contextmanager

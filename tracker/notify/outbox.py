@@ -156,6 +156,7 @@ class OutboxMessage:
     timezone: str
     not_before: datetime
     expires_at: datetime | None = None
+    list_unsubscribe: str | None = None  # the signed pause link (List-Unsubscribe header)
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,6 +185,7 @@ class OutboxRow:
     created_at: datetime
     sent_at: datetime | None
     failed_at: datetime | None
+    list_unsubscribe: str | None = None
 
     @classmethod
     def of(cls, row: Mapping[Any, Any]) -> OutboxRow:
@@ -456,6 +458,7 @@ def insert_outbox(
             text=message.text,
             html=message.html,
             timezone=message.timezone,
+            list_unsubscribe=message.list_unsubscribe,
             state=PENDING,
             attempts=0,
             not_before=message.not_before,

@@ -32,7 +32,7 @@ from tracker.notify.compose import (
     pass_transaction,
 )
 from tracker.notify.digest import DIGEST_ITEMS, digest_facts, digest_recipients
-from tracker.notify.model import Batch, MessageKind, Notification
+from tracker.notify.model import Batch, MessageKind, Notification, Person
 from tracker.notify.outbox import upsert_insert, write_transaction
 from tracker.notify.policy import (
     LOOKBACK_DAYS,
@@ -44,6 +44,7 @@ from tracker.notify.policy import (
 from tracker.notify.record import Tracks, record_items, record_notifications
 from tracker.notify.render import Renderer, resolve_templates_dir
 from tracker.notify.waiting import people_by_key, waiting_groups
+from tracker.store.pauses import Pause, active_pauses
 from tracker.store.tables import NOTIFICATION as NT
 from tracker.store.tables import PLANNER_MARK as PM
 
@@ -72,6 +73,7 @@ class PlanReport:
     examined: int = 0
     taken: int = 0  # notifications another planner made first
     deferred: int = 0  # due, but outside the recipient's sending hours: made in them
+    paused: int = 0  # waiting while their recipient paused reminders (tracker.store.pauses)
     warnings: list[str] = field(default_factory=list)
 
     @property
@@ -89,6 +91,7 @@ class PlanReport:
         ]
         out += [f"warning: {warning}" for warning in self.warnings]
         deferred = f", {self.deferred} wait for sending hours" if self.deferred else ""
+        deferred += f", {self.paused} wait for a pause to end" if self.paused else ""
         out.append(
             f"plan: {self.notifications} notifications in {self.made} messages "
             f"({self.examined} occurrences examined{deferred})"
@@ -129,17 +132,41 @@ def plan_pass(
         composer = Composer(engine, settings, renderer, directory, now, link_maker, dry_run)
         queued: list[tuple[tuple[datetime, str, str], Planned]] = []
         with _reader(conn, engine, dry_run) as reader:
+            pauses = active_pauses(reader, now)
             for batch in _waiting_digests(reader, directory, now):
+                if paused(pauses, batch.recipient, digest=True):
+                    report.paused += len(batch.keys)
+                    continue
                 composed = compose(composer, reader, batch, {})
                 order = (batch.send_at, batch.recipient.key, batch.key)
                 _count(report, composed, order, queued)
             for group in waiting_groups(reader, directory, now):
+                if paused(pauses, group.recipient, digest=False):
+                    report.paused += len(group.parts)
+                    continue
                 composed = compose_items(composer, reader, group)
                 first = min(group.parts, key=lambda part: (-part.kind.urgency, part.key))
                 _count(report, composed, (group.send_at, group.recipient.key, first.key), queued)
         queued.sort(key=lambda pair: pair[0])
         report.messages = [planned for _order, planned in queued]
     return report
+
+
+def paused(pauses: dict[str, Pause], recipient: Person, *, digest: bool) -> bool:
+    """Whether a pause of one of the recipient's addresses holds its messages back: every
+    item message, and a digest only when its pause says so.
+
+    A paused recipient's notifications are still made, each stage once (the key is recorded,
+    so no later pass makes that stage again), and wait unsent: when the pause ends, what is
+    still of use is sent — the policy's expiries have dropped the stages superseded meanwhile
+    (a reminder ends with its day, a stage when the next one is ready). So the recipient is
+    told of each stage at most once, and of the current one after the pause, not a backlog.
+    """
+    for address in recipient.emails:
+        found = pauses.get(address.strip().lower())
+        if found is not None and (found.digests or not digest):
+            return True
+    return False
 
 
 def _count(

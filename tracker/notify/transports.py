@@ -99,6 +99,7 @@ def build_message(
     message_id: str,
     when: datetime,
     bulk: bool = False,
+    unsubscribe: str | None = None,
 ) -> Message:
     """A multipart/alternative message (plain text and HTML, UTF-8) marked as automatic.
 
@@ -106,7 +107,7 @@ def build_message(
     :class:`email.message.EmailMessage` and twice as fast to serialise, for the same bytes a
     mail client reads.
     """
-    for value in (sender, message_id, *to_addrs):
+    for value in (sender, message_id, *to_addrs, unsubscribe or ""):
         if "\n" in value or "\r" in value:  # compat32 would write it as a header of its own
             raise ValueError(f"a line break in header value {value!r}")
     # A fixed boundary saves the generator's search for one; "_" never occurs in base64 bodies.
@@ -124,6 +125,9 @@ def build_message(
         domain = message_id.strip("<>").rpartition("@")[2] or "tracker.invalid"
         message["List-Id"] = f"tracker digest <digest.{domain}>"
         message["Precedence"] = "bulk"
+    if unsubscribe:  # the signed pause link; one-click POST pauses for 4 weeks (RFC 8058)
+        message["List-Unsubscribe"] = f"<{unsubscribe}>"
+        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     for body, subtype in ((text, "plain"), (html, "html")):
         part = MIMEText(body, subtype, "utf-8")
         del part["MIME-Version"]
@@ -142,6 +146,7 @@ def message_for(row: OutboxRow, sender: str, when: datetime) -> Message:
         message_id=row.message_id,
         when=when,
         bulk=row.kind == "digest",
+        unsubscribe=row.list_unsubscribe,
     )
 
 

@@ -272,6 +272,9 @@ class OutboxRecord(SQLModel, table=True):
     text: str
     html: str
     timezone: str = Field(description="the recipient's IANA zone, for sending hours")
+    list_unsubscribe: str | None = Field(
+        default=None, description="the signed pause link (List-Unsubscribe, RFC 8058)"
+    )
     state: str = OutboxState.PENDING.value
     attempts: int = 0
     not_before: datetime = Field(sa_type=UtcDateTime)

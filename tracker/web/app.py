@@ -5,6 +5,8 @@ Routes:
 * ``/i/{token}`` — the curator's page for one occurrence (signed link, no login);
 * ``/login``, ``/logout``, ``/board``, ``/board.csv``, ``/activity/{roadmap}/{key}``,
   ``/requests/{id}/approve|decline`` — the coordinator board (login, roles);
+* ``/pause/{token}`` — a recipient pauses or resumes reminders (the signed List-Unsubscribe
+  link of every message, no login);
 * ``/feed/{secret}.ics`` — an executor's iCalendar feed;
 * ``/admin/import``, ``/admin/people``, ``/admin/roadmap/{slug}`` — admins import and correct
   plans and keep the people directory (the import page's live phrase check is the only script);
@@ -43,6 +45,7 @@ from tracker.web import (
     pages_board,
     pages_feed,
     pages_item,
+    pages_pause,
     pages_report,
 )
 from tracker.web.capacity import WAIT_SECONDS, WORKERS, Slots, busy
@@ -133,6 +136,7 @@ def create_app(
     )
     routes = [
         *pages_item.ROUTES,
+        *pages_pause.ROUTES,
         *pages_report.ROUTES,
         *pages_board.ROUTES,
         *pages_feed.ROUTES,

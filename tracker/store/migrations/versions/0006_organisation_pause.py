@@ -1,5 +1,5 @@
 """Executors' organisation (discipline per organisation) and recipients' mail pauses (the
-signed List-Unsubscribe link) (issue 16).
+signed List-Unsubscribe link, carried by the outbox row) (issue 16).
 
 Revision ID: 0006
 Revises: 0005
@@ -20,6 +20,8 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table("executor") as batch:
         batch.add_column(sa.Column("organisation", sa.String(), nullable=True))
+    with op.batch_alter_table("outbox") as batch:
+        batch.add_column(sa.Column("list_unsubscribe", sa.String(), nullable=True))
     op.create_table(
         "mail_pause",
         sa.Column("address", sa.String(), nullable=False),
@@ -32,5 +34,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("mail_pause")
+    with op.batch_alter_table("outbox") as batch:
+        batch.drop_column("list_unsubscribe")
     with op.batch_alter_table("executor") as batch:
         batch.drop_column("organisation")
