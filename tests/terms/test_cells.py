@@ -328,6 +328,22 @@ CASES: list[Any] = [
         "r13-whole-term-of-plan",
     ),
     case("в течение всего периода", P, CONT, span("2022-01-01", "2024-12-31"), False, "r13-whole"),
+    case(
+        "в течение срока действия соглашения",
+        P,
+        CONT,
+        span("2022-01-01", "2024-12-31"),
+        False,
+        "r13-term-of-agreement",
+    ),
+    case(
+        "в период действия программы",
+        P,
+        CONT,
+        span("2022-01-01", "2024-12-31"),
+        False,
+        "r13-while-in-force",
+    ),
     case("втечение года", P, CONT, span("2022-01-01", "2024-12-31"), True, "r13-glued-vtechenie"),
     # ---- rule 5: «включительно»
     case("до 1 марта 2023 включительно", P, ONCE, until("2023-03-01"), False, "r5-inclusive"),
