@@ -92,7 +92,9 @@ def gold() -> list[dict[str, object]]:
 
 
 def tracker_right(case: dict[str, object]) -> bool:
-    start, end = (date.fromisoformat(x) for x in case["period"])  # type: ignore[union-attr]
+    period = case["period"]
+    assert isinstance(period, list)
+    start, end = (date.fromisoformat(str(x)) for x in period)
     result = expand(str(case["text"]), Period(start, end))
     windows = [[w["start"], w["due"]] for w in result.to_json()["windows"]]
     return result.kind.value == case["kind"] and windows == case["windows"]
@@ -110,7 +112,7 @@ def dateparser_right(case: dict[str, object], parse: object) -> bool:
         return False
     start, due = windows[0]
     day = got.date().isoformat()
-    return (start or due) <= day <= due
+    return bool((start or due) <= day <= due)
 
 
 DATEPARSER_PROCESS = """
