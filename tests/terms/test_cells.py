@@ -399,6 +399,11 @@ CASES: list[Any] = [
     ),
     case("03.- 09.04.23г.", P, ONCE, span("2023-04-03", "2023-04-09"), False, "r14-stray-dot-dash"),
     case("учрежде- ния 1 марта 2023", P, ONCE, day("2023-03-01"), True, "r14-hyphen-break-word"),
+    case("IVквартал2022", P, ONCE, span("2022-10-01", "2022-12-31"), True, "r14-glued-all"),
+    case("1-15.03.2023", P, ONCE, span("2023-03-01", "2023-03-15"), False, "r4-day-dash-date"),
+    case(
+        "1 марта 2023, во второй половине дня", P, ONCE, day("2023-03-01"), False, "r14-afternoon"
+    ),
     case(
         "ежеквар- тально",
         Period(date(2022, 1, 1), date(2022, 6, 30)),

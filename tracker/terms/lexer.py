@@ -30,7 +30,8 @@ _RAW = re.compile(
     r"""
     (?P<iso>\d{4}-\d{2}-\d{2})(?!\d)
     | (?P<numero>№\s*(?:[0-9a-zа-я]+(?:[-/][0-9a-zа-я]+)*)?)
-    | (?P<hm>(?<![\d.:])(?P<h>[01]?\d|2[0-3])\s?(?P<sep>[:-])\s?(?P<mm>[0-5]\d)(?![\d:]))
+    | (?P<hm>(?<![\d.:])(?P<h>[01]?\d|2[0-3])\s?(?P<sep>[:-])\s?(?P<mm>[0-5]\d)(?![\d:])
+        (?!\s?\.\s?\d))
     | (?P<clock>\d{1,2}:\d{2})(?!\d)
     | (?P<date>(?P<d>\d{1,2})\s?\.\s?(?P<m>\d{1,2})
         (?:\s?\.\s?(?P<y>\d{4}|\d{2})(?![\d.]\d))?)\.?(?!\d)
@@ -336,6 +337,7 @@ def _glue(raw: list[_Raw], lex: Lexicon) -> list[Token]:
             and nxt[0].kind == NUM
             and nxt[1] == end
             and not _known(token.value, lex)
+            and _split_glued(token.value, lex) is None
             and _fuzzy(token.value, lex) is None
         ):
             # «СОШ2», «гимназия1»: a number glued to a name.
