@@ -141,3 +141,31 @@ def test_broken_pdf_and_empty_page(name: str, data: bytes, message: str, tmp_pat
     path.write_bytes(data)
     with pytest.raises(InputError, match=message):
         import_roadmap(path)
+
+
+def test_xlsx_with_one_merged_range_over_the_whole_sheet_is_refused(tmp_path: Path) -> None:
+    """openpyxl makes an object per merged cell: the range would never finish loading."""
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["План мероприятий на 2023 год"])
+    plain = tmp_path / "plain.xlsx"
+    workbook.save(plain)
+    path = tmp_path / "merged.xlsx"
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(path, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(
+                    b"</sheetData>",
+                    b'</sheetData><mergeCells count="1"><mergeCell ref="A1:XFD1048576"/>'
+                    b"</mergeCells>",
+                )
+            target.writestr(item, data)
+    with pytest.raises(InputError, match="cells in one merged range"):
+        import_roadmap(path)
+
+
+def test_a_device_that_never_ends_is_refused_after_the_size_bound() -> None:
+    with pytest.raises(InputError, match="bytes, more than the"):
+        import_roadmap(Path("/dev/zero"))

@@ -10,6 +10,8 @@ from pathlib import Path
 
 from tracker.errors import InputError
 
+MAX_FILE = 100 * 1024 * 1024
+"""Bytes of a document file (read no further: ``/dev/zero`` never ends)."""
 MAX_UNCOMPRESSED = 200 * 1024 * 1024
 """Bytes an Office file's parts may hold once unzipped."""
 MAX_ROWS = 100_000

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from tracker.errors import InputError
 from tracker.roadmap.grid import SUPPORTED, Block, Grid, SourceDocument, Table
+from tracker.roadmap.limits import MAX_FILE, too_big
 from tracker.roadmap.readers.pdf import Progress
 
 __all__ = ["SUPPORTED", "Block", "Grid", "SourceDocument", "Table", "read_document"]
@@ -27,13 +28,16 @@ def read_document(path: Path, progress: Progress | None = None) -> SourceDocumen
     ``progress`` is told (pages read, pages in all) while a PDF is read.
     """
     try:
-        data = path.read_bytes()
+        with path.open("rb") as stream:
+            data = stream.read(MAX_FILE + 1)
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
     except IsADirectoryError:
         raise InputError(f"{path} is a directory, not a roadmap document") from None
     except OSError as error:
         raise InputError(f"cannot read {path}: {error.strerror}") from None
+    if len(data) > MAX_FILE:
+        raise too_big(path, "bytes", len(data), MAX_FILE)
     if not data.strip():
         raise InputError(f"{path} is empty: there is no roadmap in it", hint=f"give {SUPPORTED}")
     if data.startswith(_ZIP):

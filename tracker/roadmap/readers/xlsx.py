@@ -9,6 +9,7 @@ across (a title, a section heading) stays in its first column.
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from datetime import date, datetime, time
 from pathlib import Path
@@ -16,13 +17,14 @@ from pathlib import Path
 from tracker.errors import InputError
 from tracker.roadmap.grid import Block, Grid, Table
 from tracker.roadmap.limits import MAX_CELLS, MAX_COLUMNS, MAX_ROWS, too_big
+from tracker.roadmap.readers.office import read_part
 
 
 def read_xlsx(path: Path, archive: zipfile.ZipFile, data: bytes) -> list[Block]:
     """One :class:`Table` per sheet that holds anything, in the workbook's order."""
     import openpyxl
 
-    del archive  # opened already to check the unpacked size
+    _check_merged_ranges(path, archive)
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
     except Exception as error:  # openpyxl raises many kinds on a damaged file
@@ -33,6 +35,31 @@ def read_xlsx(path: Path, archive: zipfile.ZipFile, data: bytes) -> list[Block]:
         if table is not None:
             blocks.append(table)
     return blocks
+
+
+_MERGED = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]{1,3})(\d{1,7}):([A-Z]{1,3})(\d{1,7})"')
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number
+
+
+def _check_merged_ranges(path: Path, archive: zipfile.ZipFile) -> None:
+    """Refuse a merged range bigger than a plan: openpyxl makes an object for each of its cells
+    (one range over a whole sheet is 17 billion of them)."""
+    for name in archive.namelist():
+        if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+            continue
+        data = read_part(path, archive, name) or b""
+        for found in _MERGED.finditer(data):
+            rows = abs(int(found[4]) - int(found[2])) + 1
+            columns = abs(_column_number(found[3]) - _column_number(found[1])) + 1
+            if rows * columns > MAX_CELLS:
+                cells = rows * columns
+                raise too_big(path, "cells in one merged range", cells, MAX_CELLS)
 
 
 def _sheet_table(path: Path, sheet: object) -> Table | None:
