@@ -35,12 +35,16 @@ from tracker.web.board import (
     roadmaps,
 )
 from tracker.web.board_discipline import discipline_context
+from tracker.web.page_cache import data_version
 from tracker.web.render import (
+    FORM_TOKEN,
     checked_form,
     current_account,
     error_page,
     page,
+    page_html,
     redirect,
+    render_page,
     set_cookie,
     state,
     text_field,
@@ -173,7 +177,8 @@ class _Selection:
         return urlencode({key: value for key, value in values.items() if value})
 
 
-def _board(request: Request, account: Account) -> Response:
+def _board(request: Request, account: Account) -> Response | str:
+    """The board's HTML (with :data:`FORM_TOKEN`), or the error page's response."""
     web = state(request)
     now = web.now()
     soon = web.settings.policy.due_soon_days
@@ -208,14 +213,32 @@ def _board(request: Request, account: Account) -> Response:
         "due_soon_days": soon,
         **discipline_context(web, chosen, request.query_params.get("sort", "")),
     }
-    return page(request, "board.html", context)
+    return render_page(request, "board.html", context, FORM_TOKEN)
 
 
 def show_board(request: Request) -> Response:
+    """The board, from this process's page cache when nothing it shows has changed since it
+    was rendered (:mod:`tracker.web.page_cache`)."""
     account = current_account(request)
     if account is None:
         return _login_redirect(request)
-    return _board(request, account)
+    web = state(request)
+    key = (
+        account.role.value,
+        account.roadmaps,
+        account.name,
+        request.url.query,
+        web.now().replace(second=0, microsecond=0),
+        data_version(web.engine),
+    )
+    html = web.pages.get(key)
+    if html is None:
+        built = _board(request, account)
+        if isinstance(built, Response):
+            return built
+        web.pages.put(key, built)
+        html = built
+    return page_html(request, html)
 
 
 def export_csv(request: Request) -> Response:

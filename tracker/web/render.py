@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+import secrets
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -20,6 +21,7 @@ from tracker.config import Settings
 from tracker.render_dates import format_day
 from tracker.store.status import EVENT_LABELS, LABELS
 from tracker.web.accounts import Account, get_account
+from tracker.web.page_cache import PageCache
 from tracker.web.security import (
     CSRF_COOKIE,
     CSRF_FIELD,
@@ -47,6 +49,7 @@ class WebState:
     secret: str
     templates: Environment
     zone: ZoneInfo  # for times shown on pages
+    pages: PageCache = field(default_factory=PageCache)  # rendered boards of this process
 
     @property
     def secure_cookies(self) -> bool:
@@ -162,17 +165,36 @@ def page(
     status: int = 200,
 ) -> HTMLResponse:
     """Render a page; every page gets the account, a form token and the flash message."""
+    return page_html(request, render_page(request, template, context, FORM_TOKEN), status=status)
+
+
+#: Stands for the visitor's form token in a rendered page (as long as a real one, 64 hex
+#: digits); :func:`page_html` puts the real one in, so a rendered page can be kept and served
+#: to other visitors (:mod:`tracker.web.page_cache`).
+FORM_TOKEN = secrets.token_hex(32)
+
+
+def render_page(
+    request: Request, template: str, context: Mapping[str, Any] | None, token: str
+) -> str:
+    """The page's HTML with ``token`` as its form token."""
     web = state(request)
-    nonce, fresh = _nonce(request)
     values: dict[str, Any] = {
         "account": current_account(request),
         "csrf_field": CSRF_FIELD,
-        "csrf_token": form_token(web.secret, nonce),
+        "csrf_token": token,
         "message": None,
         "errors": [],
     }
     values.update(context or {})
-    response = HTMLResponse(web.templates.get_template(template).render(values), status)
+    return web.templates.get_template(template).render(values)
+
+
+def page_html(request: Request, html: str, *, status: int = 200) -> HTMLResponse:
+    """The response for a page rendered with :data:`FORM_TOKEN`: the visitor's token put in."""
+    web = state(request)
+    nonce, fresh = _nonce(request)
+    response = HTMLResponse(html.replace(FORM_TOKEN, form_token(web.secret, nonce)), status)
     response.headers["Cache-Control"] = "no-store"  # personal pages: never from a shared cache
     if fresh:
         set_cookie(web, response, CSRF_COOKIE, nonce, max_age=400 * 24 * 3600)
