@@ -7,7 +7,10 @@ from pathlib import Path
 import click
 import pytest
 
-from tracker.cli import cli
+from tracker.cli import cli, load_all
+from tracker.cli.common import COMMAND_MODULES
+
+load_all()
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text("utf-8")
 
@@ -31,3 +34,9 @@ def test_command_has_help_and_is_in_readme(name: str, command: click.Command) ->
 def test_readme_quick_start_has_the_two_commands() -> None:
     assert "<!-- main-command -->" in README
     assert "<!-- test-command -->" in README
+
+
+def test_every_command_is_in_the_lazy_table() -> None:
+    """The lazy group finds each command in the module that defines it, and only real ones."""
+    defined = {name: command.callback.__module__ for name, command in cli.commands.items()}
+    assert {n: m.rsplit(".", 1)[1] for n, m in defined.items() if m} == COMMAND_MODULES

@@ -54,7 +54,54 @@ class PeriodType(click.ParamType):  # type: ignore[type-arg]
             self.fail(str(error), param, ctx)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+#: The module of :mod:`tracker.cli` that defines each top-level command. A module is imported only
+#: when one of its commands is run or listed, so ``tracker parse`` loads no other command's
+#: code; ``tests/test_docs.py`` checks that the table names every command and only those.
+COMMAND_MODULES: dict[str, str] = {
+    "parse": "parse",
+    "config": "settings",
+    "db": "settings",
+    "import": "importing",
+    "sync": "store",
+    "status": "store",
+    "done": "store",
+    "start": "store",
+    "cancel": "store",
+    "extend": "store",
+    "history": "store",
+    "report": "report",
+    "reopen": "report",
+    "people": "people",
+    "remind": "remind",
+    "check": "mail",
+    "send-test": "mail",
+    "outbox": "mail",
+    "run": "daemon",
+    "health": "daemon",
+    "serve": "web",
+    "user": "web",
+    "feed": "web",
+    "link": "web",
+    "logins": "logins",
+}
+
+
+class LazyGroup(click.Group):
+    """A group whose commands are imported from :data:`COMMAND_MODULES` on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(super().list_commands(ctx)) | COMMAND_MODULES.keys())
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        module = COMMAND_MODULES.get(cmd_name)
+        if cmd_name not in self.commands and module is not None:
+            import importlib
+
+            importlib.import_module(f"tracker.cli.{module}")
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="tracker")
 @click.option(
     "--config",
