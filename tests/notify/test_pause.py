@@ -9,12 +9,14 @@ from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from mailserver import SmtpServer
 from sqlalchemy import Engine, select
 from test_remind import WEB_SECRET, moments, settings_for, synced
 
 from tracker.notify.remind import plan_pass
 from tracker.notify.send import send_now
+from tracker.notify.transports import build_message
 from tracker.store.pauses import resume, set_pause
 from tracker.store.tables import NOTIFICATION as NT
 from tracker.store.tables import OUTBOX
@@ -72,3 +74,21 @@ def test_pause_holds_reminders_back_and_they_come_after(
         assert message.message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
         kinds.add(message.message["Precedence"] or "single")
     assert kinds == {"bulk", "single"}  # digests and reminders both
+
+
+def _message(unsubscribe: str | None) -> object:
+    return build_message(
+        sender="tracker@example.org", to_addrs=["a@example.org"], subject="Тема", text="т",
+        html="<p>т</p>", message_id="<1@example.org>", when=START, unsubscribe=unsubscribe,
+    )  # fmt: skip
+
+
+def test_headers_only_with_a_link_and_never_a_line_break() -> None:
+    with_link = _message("https://t.example/pause/abc")
+    assert with_link["List-Unsubscribe"] == "<https://t.example/pause/abc>"  # type: ignore[index]
+    assert with_link["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"  # type: ignore[index]
+    assert with_link["Auto-Submitted"] == "auto-generated"  # type: ignore[index]
+    without = _message(None)
+    assert without["List-Unsubscribe"] is None  # type: ignore[index]
+    with pytest.raises(ValueError, match="line break"):
+        _message("https://t.example/pause/abc\r\nBcc: x@example.org")
