@@ -25,6 +25,7 @@ from datetime import date
 from functools import cache
 
 from tracker.roadmap.cells import is_row_number, tidy_number
+from tracker.roadmap.columns import column_of
 from tracker.roadmap.grid import Block, Table
 from tracker.roadmap.trailer import is_trailer
 from tracker.roadmap.vocabulary import Column, fold, vocabulary
@@ -146,6 +147,34 @@ def header_columns(words: list[str]) -> list[Kinds] | None:
     return out
 
 
+def _unnamed_cell(lines: list[str], index: int, words: list[str]) -> bool:
+    """A header cell the vocabulary does not name («Населённый» / «пункт, вид работы»,
+    «Отметка» / «о выполнении»): a short capitalised line whose next line goes on in lower case."""
+    if len(words) > 2 or not words[0][:1].isupper():
+        return False
+    following = next((line.replace("|", " ").split() for line in lines[index + 1 :] if
+                      line.replace("|", " ").strip()), [])
+    return bool(following) and following[0][:1].islower() and all(map(_header_word, following))
+
+
+def _cell_columns(lines: list[list[str]]) -> list[Kinds] | None:
+    """The columns of a header written one cell per line: a line starting in lower case goes on
+    the cell above («Населённый» / «пункт, вид работы»)."""
+    cells: list[str] = []
+    for words in lines:
+        if cells and words[0][:1].islower():
+            cells[-1] += " " + " ".join(words)
+        else:
+            cells.append(" ".join(words))
+    columns: list[Kinds] = [column_of(cell) or _EXTRA for cell in cells]
+    named = [column for column in columns if column != _EXTRA]
+    if len(set(named)) != len(named) or len(named) < 3:
+        return None
+    if Column.TITLE not in named or Column.DEADLINE not in named:
+        return None
+    return columns
+
+
 def _header_word(word: str) -> bool:
     return (
         _stem_column(word) is not None
@@ -166,17 +195,19 @@ def _find_header(
             continue
         if len(words) <= _HEADER_MAX_LINE_WORDS and all(map(_header_word, words)):
             end = index + 1
-            gathered = list(words)
+            gathered = [words]
             while end < len(lines):
                 more = lines[end].replace("|", " ").split()
                 if not more:
                     end += 1
                     continue
-                if len(more) > _HEADER_MAX_LINE_WORDS or not all(map(_header_word, more)):
+                if len(more) > _HEADER_MAX_LINE_WORDS:
                     break
-                gathered.extend(more)
+                if not all(map(_header_word, more)) and not _unnamed_cell(lines, end, more):
+                    break
+                gathered.append(more)
                 end += 1
-            columns = header_columns(gathered)
+            columns = _cell_columns(gathered) or header_columns([w for g in gathered for w in g])
             if columns is not None and end > index + 1:
                 return index, end, None, columns, True
         taken = 0
