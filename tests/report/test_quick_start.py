@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from reportkit import figures_table
+from reportkit import figures_table, organisations_table
 
 from tracker.cli import cli
 
@@ -77,6 +77,32 @@ def test_quick_start_links_open(quick_start: Path, monkeypatch: pytest.MonkeyPat
     engine.dispose()
 
 
+def test_quick_start_mails_carry_a_pause_link_that_opens(
+    quick_start: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tracker.config import load_settings
+    from tracker.store.db import make_engine
+    from tracker.web.app import create_app
+
+    monkeypatch.chdir(quick_start)
+    found = []
+    for path in sorted((quick_start / "outbox").rglob("*.eml")):
+        message = email.message_from_bytes(path.read_bytes())
+        assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click", path.name
+        found.append(" ".join(str(message["List-Unsubscribe"]).split()).strip("<>"))
+    assert found and all("/pause/" in url for url in found)
+    engine = make_engine("sqlite:///tracker.db")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from starlette.testclient import TestClient
+
+    app = create_app(load_settings(None), engine, clock=lambda: datetime.now(UTC))
+    with TestClient(app) as client:
+        answer = client.get("/" + found[0].split("://", 1)[1].split("/", 1)[1])
+        assert answer.status_code == 200 and "Напоминания о сроках" in answer.text
+    engine.dispose()
+
+
 def test_report_after_marking_items_done(
     quick_start: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -105,3 +131,8 @@ def test_report_after_marking_items_done(
         assert int(total[5]) == count("overdue")
         assert int(total[5]) + int(total[6]) == count("open")
         assert int(total[2]) + int(total[3]) == count("done") == 3
+        _header, *per_org = organisations_table(fmt, (quick_start / f"report.{fmt}").read_bytes())
+        assert per_org[-1] == total  # the same total, each occurrence once
+        for row in per_org:
+            controlled, on_time, late, _average, overdue, pending = row[1:7]
+            assert int(controlled) == int(on_time) + int(late) + int(overdue) + int(pending)
