@@ -7,6 +7,7 @@ calendar, needed for «рабочих дней» counts.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -283,6 +284,8 @@ class _Reader:
             item = yearless[0]
             raise PhraseError(f"не указан год: «{_item_text(item)}»", part=_item_text(item))
         windows = [self.merge([self.item_window(item) for item in group]) for group in regrouped]
+        if len(set(windows)) == 2 and "(" in self.text:
+            windows = self.parenthesized(windows)
         for window in windows:
             if window.due < self.period.start or (window.start or window.due) > self.period.end:
                 self.warnings.append(
@@ -292,6 +295,35 @@ class _Reader:
                 break
         self.check_weekdays(flat)
         return self.result(Kind.ONCE, windows, describe_fixed(regrouped))
+
+    def parenthesized(self, windows: list[Window]) -> list[Window]:
+        """«II квартал (до 30 июня) 2023 г.»: a deadline in parentheses restates or narrows the
+        one outside them; read as one deadline when they agree, an error when they do not."""
+        outside = _PARENS.sub(" ", self.text)
+        if outside.strip() == self.text.strip() or "(" in outside:
+            return windows
+        inside = " ".join(m.strip("()") for m in _PARENS.findall(self.text))
+        found: Window | None = None
+        for text in (outside, inside):
+            try:
+                plain = _Reader(text, self.period, self.calendar).read()
+            except PhraseError:
+                continue
+            if plain.kind is Kind.ONCE and len(plain.windows) == 1 and plain.windows[0] in windows:
+                found = plain.windows[0]
+                break
+        if found is None:
+            return windows
+        main = found
+        inner = next(w for w in windows if w != main)
+        joined = _agree(main, inner) or _agree(inner, main)
+        if joined is None:
+            said = _clip(" ".join(_PARENS.findall(self.text)))
+            raise PhraseError(
+                f"срок в скобках {said} не совпадает со сроком вне скобок", part=said
+            )
+        self.warnings.append("срок в скобках уточняет срок вне скобок: прочитаны как один")
+        return [joined]
 
     def current_year(self, item: _Item) -> _Item:
         """«текущий год» in a once-phrase is the period's first year."""
@@ -386,6 +418,20 @@ class _Reader:
 
 
 _Item = n.Node | g.Until | g.From | g.BeforeEnd
+
+
+_PARENS = re.compile(r"\([^()]*\)")
+
+
+def _agree(outer: Window, inner: Window) -> Window | None:
+    """The one window two readings of a deadline make, if ``inner`` lies within ``outer``."""
+    if outer.start is None:
+        return None
+    if not outer.start <= inner.due <= outer.due:
+        return None
+    if inner.start is None:
+        return _window(start=outer.start, due=inner.due)
+    return inner if inner.start >= outer.start else None
 
 
 def _window(*, start: date | None, due: date) -> Window:
@@ -968,11 +1014,25 @@ class _Rule:
                     due = n.bounds(target, year + 1)[0]
             else:
                 raise PhraseError(f"не понятен срок отчёта: «{_until_text(untils[0])}»")
+        elif self.results_only():
+            # «по итогам года» with no due day: the results are summed up in the unit's last
+            # month (docs/terms.md).
+            self.reader.warnings.append(
+                "срок отчёта не указан: взят последний месяц отчётного периода"
+            )
+            y, m = ue.year, ue.month
+            return _window(start=date(y, m, 1), due=ue)
         else:
             raise PhraseError("не указан срок отчёта за период")
         if due < start:
             return None
         return _window(start=start, due=due)
+
+    def results_only(self) -> bool:
+        """«по итогам года» alone: a report on the unit with no due day and no «следующего»."""
+        return any(isinstance(p, g.ReportOf) for p in self.parts) and not any(
+            isinstance(p, g.NextUnit) for p in self.parts
+        )
 
     def weekdays(self, each: g.EachWeekday, freqs: set[str]) -> Expansion:
         ref = each.ref
