@@ -229,6 +229,7 @@ def figures(facts: Iterable[Fact], on: date) -> Discipline:
     doers: dict[tuple[int | None, str], Doer] = {}
     per_org: dict[str, Figures] = {}
     org_names: dict[str, str] = {}
+    org_keys: dict[str, str] = {}  # name → normalised: few names, many facts
     for fact in facts:
         found = outcome(fact, on)
         if found is None:
@@ -245,7 +246,9 @@ def figures(facts: Iterable[Fact], on: date) -> Discipline:
         orgs: set[str] = set()
         for doer in fact.doers:
             name = organisation_of(doer)
-            org_key = normalize(name)
+            org_key = org_keys.get(name)
+            if org_key is None:
+                org_key = org_keys[name] = normalize(name)
             if org_key in orgs:
                 continue
             orgs.add(org_key)
