@@ -292,6 +292,16 @@ class NotificationRecord(SQLModel, table=True):
     """A notification made by the planner; its unique key makes it once, whoever plans."""
 
     __tablename__ = "notification"
+    __table_args__ = (
+        # the waiting ones (not yet in a message), by sending time: what a pass composes
+        Index(
+            "ix_notification_waiting",
+            "outbox_id",
+            "send_at",
+            sqlite_where=text("outbox_id IS NULL"),
+            postgresql_where=text("outbox_id IS NULL"),
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(unique=True, description="kind:stage:occurrence:recipient")
