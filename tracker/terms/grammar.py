@@ -178,6 +178,11 @@ def _borrow_month(first: n.Node, last: n.Node) -> n.Node:
     return first
 
 
+# School terms by months of the school year: (first month, last month) of each term.
+SCHOOL_TERMS = {
+    "schoolquarter": ((9, 10), (11, 12), (1, 3), (4, 5)),
+    "trimester": ((9, 11), (12, 2), (3, 5)),
+}
 _PREPOSITIONS = frozenset({"in", "from", "to", "and"})
 _DEADLINE_WORDS = frozenset({"by", "until", "over"})
 _PLACE_ABBREVIATIONS = frozenset({"г", "с", "п", "д", "пос", "дер", "ст"})
@@ -387,6 +392,8 @@ class Parser:
             joins.append("-" if self.punct(j, "-") else ",")
             numbers.append(self.numeral(j + 1) or 0)
             j += 2
+        if joins in ([], ["-"]) and self.unit(j, "schoolquarter", "trimester"):
+            return self.school_term(numbers, str(self.toks[j].value), j + 1)
         if not self.unit(j, "quarter", "half"):
             return None
         unit = str(self.toks[j].value)
@@ -402,6 +409,38 @@ class Parser:
         else:
             return None  # a list of quarters is read by c_quarters
         return self.attach_year(node, j + 1)
+
+    def school_term(self, numbers: list[int], unit: str, j: int) -> tuple[n.Node, int] | None:
+        """«I четверть», «2 триместр», «III–IV четверти»: the months of the school year the term
+        falls in, with a warning (each school's calendar dates its terms)."""
+        months = SCHOOL_TERMS[unit]
+        if any(not 1 <= x <= len(months) for x in numbers):
+            return None
+        first, last = months[numbers[0] - 1][0], months[numbers[-1] - 1][1]
+        name = "четверть" if unit == "schoolquarter" else "триместр"
+        self.warnings.append(
+            f"{name} учебного года прочитан(а) по месяцам ({n.MONTHS_NOM[first]} – "
+            f"{n.MONTHS_NOM[last]}): сверьте с календарным учебным графиком"
+        )
+        # «1 четверть 2024-2025 уч. года»: the term's months in that school year.
+        k = j + 1 if self.kw(j, "in") else j
+        first_year = self.year_num(k)
+        if first_year is not None and self.punct(k + 1, "-", "/"):
+            second = self.next_year(k + 2, first_year)
+            end = self.skip_year_words(k + 3) if second is not None else k + 3
+            while self.kw(end, "academic") or self.punct(end, "."):
+                end += 1
+            academic = self.kw(end - 1, "academic") or self.unit(end, "year")
+            if second is None or not academic:
+                return None
+            end = self.skip_year_words(end)
+
+            def year_of(month: int) -> int:
+                return first_year if month >= 9 else first_year + 1
+
+            span = n.Span(n.Month(first, year_of(first)), n.Month(last, year_of(last)))
+            return span, end
+        return self.attach_year(n.Span(n.Month(first), n.Month(last)), j)
 
     def c_quarters(self, i: int, out: list[Constituent]) -> tuple[list[Constituent], int] | None:
         """«I и II кварталы 2022 г.», «1, 2, 3 кварталы»: one window per quarter."""
