@@ -2,6 +2,7 @@
 clients, against the same server's static stylesheet as the baseline, in the same run.
 
     python benchmarks/web_load.py [--board 50] [--links 50] [--seconds 20] [--postgres]
+                                  [--workers N]
 
 The five seed roadmaps are synced into SQLite in a temporary folder (or a throwaway
 PostgreSQL server with ``--postgres``), with an admin account and 50 signed item links. Then
@@ -51,6 +52,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20.0, help="seconds of each phase")
     parser.add_argument("--postgres", action="store_true", help="a throwaway PostgreSQL")
     parser.add_argument("--rounds", type=int, default=1, help="load phases, RSS after each")
+    parser.add_argument(
+        "--workers", type=int, default=None, help="server processes (default: tracker's own)"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         workdir = Path(folder)
@@ -61,9 +65,10 @@ def main() -> None:
             backend = "PostgreSQL" if server else "SQLite"
             print(
                 f"{backend}: {len(seeded.slugs)} roadmaps, {len(seeded.links)} links; "
-                f"{args.board} board + {args.links} link clients, {args.seconds:.0f} s each"
+                f"{args.board} board + {args.links} link clients, {args.seconds:.0f} s each; "
+                f"server processes: {args.workers or 'default'}"
             )
-            with loadkit.Server(url, workdir) as web:
+            with loadkit.Server(url, workdir, workers=args.workers) as web:
                 print(f"  server RSS at start: {web.rss_mb():.0f} MB")
                 clients = args.board + args.links
                 static = [f"/style.css?{n}" for n in range(10)]

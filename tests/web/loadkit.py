@@ -103,13 +103,14 @@ def free_port() -> int:
 class Server:
     """`tracker serve` on 127.0.0.1 in a subprocess; ``base`` is where it listens."""
 
-    def __init__(self, url: str, workdir: Path) -> None:
+    def __init__(self, url: str, workdir: Path, workers: int | None = None) -> None:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.log = workdir / "serve.log"
+        processes = ["--workers", str(workers)] if workers else []
         self.process = subprocess.Popen(
             [sys.executable, "-m", "tracker", "serve", "--host", "127.0.0.1", "--port",
-             str(self.port)],
+             str(self.port), *processes],
             cwd=workdir,
             env=_env(url, self.port),
             stdout=self.log.open("w"),
@@ -148,10 +149,27 @@ class Server:
                 self.process.wait(20)
 
     def rss_mb(self) -> float:
-        """The server's resident memory now, in MB."""
-        status = Path(f"/proc/{self.process.pid}/status").read_text()
-        found = re.search(r"VmRSS:\s+(\d+) kB", status)
-        return int(found.group(1)) / 1024 if found else 0.0
+        """The server's resident memory now, in MB: the process and its worker processes."""
+        total = 0
+        for pid in [self.process.pid, *_children(self.process.pid)]:
+            try:
+                status = Path(f"/proc/{pid}/status").read_text()
+            except FileNotFoundError:
+                continue
+            found = re.search(r"VmRSS:\s+(\d+) kB", status)
+            total += int(found.group(1)) if found else 0
+        return total / 1024
+
+
+def _children(pid: int) -> list[int]:
+    """The processes ``pid`` started (uvicorn's workers), and theirs."""
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            found += [int(child) for child in (task / "children").read_text().split()]
+        except FileNotFoundError:
+            continue
+    return [*found, *(grand for child in found for grand in _children(child))]
 
 
 @dataclass

@@ -21,19 +21,50 @@ from tracker.errors import InputError, UsageError
 @click.option(
     "--port", "port", type=int, metavar="PORT", help="Listen on PORT (default [web] port)."
 )
+@click.option(
+    "--workers",
+    "workers",
+    type=click.IntRange(1, 64),
+    metavar="N",
+    help="Server processes (default: one per CPU, at most 4).",
+)
 @reports_errors
-def serve_command(host: str | None, port: int | None) -> None:
+def serve_command(host: str | None, port: int | None, workers: int | None) -> None:
     """Serve the web pages: curators' item links, the coordinator board, calendar feeds."""
+    import os
+
     import uvicorn
 
+    from tracker.web.admin_drafts import drafts_folder
     from tracker.web.app import create_app
+    from tracker.web.serving import CONFIG_VARIABLE, default_processes
 
     settings = app().settings
-    asgi = create_app(settings, app().engine(), clock=app().clock)
+    # made here, before any worker starts: the schema is checked, the signing key stored
+    asgi = create_app(
+        settings, app().engine(), clock=app().clock, drafts=drafts_folder(settings.database.url)
+    )
     host = host or settings.web.host
     port = port or settings.web.port
-    click.echo(f"tracker: serving http://{host}:{port} (links use {settings.web.base_url})")
-    uvicorn.run(asgi, host=host, port=port, log_level="info", proxy_headers=True)
+    processes = workers or default_processes()
+    click.echo(
+        f"tracker: serving http://{host}:{port} with {processes} process(es) "
+        f"(links use {settings.web.base_url})"
+    )
+    if processes == 1:
+        uvicorn.run(asgi, host=host, port=port, log_level="info", proxy_headers=True)
+        return
+    config = click.get_current_context().find_root().meta.get("tracker.config")
+    os.environ[CONFIG_VARIABLE] = os.path.abspath(config) if config else ""
+    uvicorn.run(
+        "tracker.web.serving:worker_app",
+        factory=True,
+        workers=processes,
+        host=host,
+        port=port,
+        log_level="info",
+        proxy_headers=True,
+    )
 
 
 def _password(password_stdin: bool) -> str:

@@ -1,7 +1,8 @@
 """A plan being imported in the browser: what was read, the admin's corrections, the diff.
 
-A :class:`Draft` lives in the server's memory from the upload until Save (or until it is a day
-old): nothing is written before Save. Corrections are kept the way the schedule file keeps them:
+A :class:`Draft` lives from the upload until Save (or until it is a day old) in the server's
+memory, or in a private folder that every server process shares (``tracker serve``): nothing
+is written to the schedules or the database before Save. Corrections are kept the way the schedule file keeps them:
 a phrase the admin rewrote is ``override_phrase`` next to the deadline as written, dates given
 by hand or «без срока» are ``override_windows``. Names confirmed as a directory entry become
 that entry's aliases when saved, so the plan keeps its own spelling and later imports match.
@@ -9,13 +10,19 @@ that entry's aliases when saved, so the plan keeps its own spelling and later im
 
 from __future__ import annotations
 
+import hashlib
+import os
+import pickle
 import re
 import secrets
+import stat
+import tempfile
 import threading
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
-from tracker.errors import InputError
+from tracker.errors import ConfigError, InputError
 from tracker.roadmap.importer import read_deadline
 from tracker.roadmap.model import Activity, Roadmap
 from tracker.roadmap.people_match import Candidate, NameMatch, match_names
@@ -60,35 +67,120 @@ class Draft:
 
 
 class Drafts:
-    """The drafts of one app, by id; each belongs to the account that uploaded it."""
+    """The drafts of one app, by id; each belongs to the account that uploaded it.
 
-    def __init__(self) -> None:
+    With a ``folder`` they are kept there, one file each, so that every server process
+    (``tracker serve --workers N``) sees them; without one, in this process's memory. A handler
+    that changed a draft calls :meth:`keep`.
+    """
+
+    def __init__(self, folder: Path | None = None) -> None:
         self._items: dict[str, Draft] = {}
         self._lock = threading.Lock()
+        self.folder = folder
 
     def add(self, account_id: int, now: datetime, source: str, roadmap: Roadmap,
             previous: Roadmap | None, target: str | None) -> Draft:  # fmt: skip
         draft = Draft(secrets.token_urlsafe(16), account_id, now, source, roadmap, previous, target)
         with self._lock:
             self._forget(now)
-            while len(self._items) >= CAPACITY:
-                del self._items[min(self._items, key=lambda k: self._items[k].created)]
+            ids = self._ids()
+            while len(ids) >= CAPACITY:
+                oldest = min(ids, key=lambda k: ids[k])
+                self._remove(oldest)
+                del ids[oldest]
             self._items[draft.id] = draft
+            self._write(draft)
         return draft
 
     def get(self, draft_id: str, account_id: int, now: datetime) -> Draft | None:
         with self._lock:
             self._forget(now)
-            draft = self._items.get(draft_id)
+            draft = self._read(draft_id)
         return draft if draft is not None and draft.account_id == account_id else None
+
+    def keep(self, draft: Draft) -> None:
+        """Store ``draft`` as it is now (a no-op in memory: the object is the draft)."""
+        with self._lock:
+            if draft.id in self._ids():
+                self._write(draft)
 
     def drop(self, draft_id: str) -> None:
         with self._lock:
-            self._items.pop(draft_id, None)
+            self._remove(draft_id)
+
+    # --- storage: a dict, or files named «<created, unix seconds>-<id>.draft» ---
+
+    def _path(self, draft_id: str, created: datetime) -> Path:
+        assert self.folder is not None
+        return self.folder / f"{int(created.timestamp())}-{draft_id}.draft"
+
+    def _files(self) -> dict[str, Path]:
+        assert self.folder is not None
+        found: dict[str, Path] = {}
+        for path in self.folder.glob("*.draft"):
+            created, _dash, draft_id = path.stem.partition("-")
+            if created.isdigit() and _ID.fullmatch(draft_id):
+                found[draft_id] = path
+        return found
+
+    def _ids(self) -> dict[str, float]:
+        """Every draft's id → its creation time (unix seconds)."""
+        if self.folder is None:
+            return {k: d.created.timestamp() for k, d in self._items.items()}
+        return {k: float(p.stem.partition("-")[0]) for k, p in self._files().items()}
+
+    def _write(self, draft: Draft) -> None:
+        if self.folder is None:
+            return
+        path = self._path(draft.id, draft.created)
+        temporary = path.with_suffix(".tmp")
+        temporary.write_bytes(pickle.dumps(draft, protocol=pickle.HIGHEST_PROTOCOL))
+        temporary.replace(path)
+
+    def _read(self, draft_id: str) -> Draft | None:
+        if self.folder is None:
+            return self._items.get(draft_id)
+        if not _ID.fullmatch(draft_id):
+            return None
+        path = self._files().get(draft_id)
+        try:
+            data = path.read_bytes() if path is not None else None
+        except FileNotFoundError:  # dropped by another process meanwhile
+            data = None
+        if data is None:
+            return None
+        draft = pickle.loads(data)  # our own file, in a folder only this user may write
+        assert isinstance(draft, Draft)
+        return draft
+
+    def _remove(self, draft_id: str) -> None:
+        self._items.pop(draft_id, None)
+        if self.folder is not None and _ID.fullmatch(draft_id):
+            path = self._files().get(draft_id)
+            if path is not None:
+                path.unlink(missing_ok=True)
 
     def _forget(self, now: datetime) -> None:
-        for key in [k for k, d in self._items.items() if now - d.created > LIFETIME]:
-            del self._items[key]
+        limit = (now - LIFETIME).timestamp()
+        for key in [k for k, created in self._ids().items() if created < limit]:
+            self._remove(key)
+
+
+#: What a draft id looks like (``secrets.token_urlsafe(16)``).
+_ID = re.compile(r"[A-Za-z0-9_-]{22}")
+
+
+def drafts_folder(database_url: str) -> Path:
+    """A private folder for the drafts of the server of ``database_url``, shared by its
+    processes: in the system's temporary folder, readable and writable by this user only."""
+    digest = hashlib.blake2b(database_url.encode(), digest_size=8).hexdigest()
+    folder = Path(tempfile.gettempdir()) / f"tracker-drafts-{os.getuid()}-{digest}"
+    folder.mkdir(mode=0o700, exist_ok=True)
+    found = folder.lstat()
+    if found.st_uid != os.getuid() or stat.S_IMODE(found.st_mode) & 0o077 or folder.is_symlink():
+        raise ConfigError(f"draft folder {folder} is not private to this user")
+    return folder
 
 
 # --- corrections --------------------------------------------------------------------------------

@@ -293,6 +293,8 @@ async def _act(request: Request, work: Any, message: str, anchor: str = "") -> R
         await run_in_threadpool(work, request, draft, form)
     except TrackerError as error:
         return _review(request, draft, [str(error)], 400)
+    finally:
+        await run_in_threadpool(_drafts(request).keep, draft)  # as changed, for every process
     if anchor == "#row-":
         anchor += text_field(form, "index")
     return redirect(f"/admin/import/{draft.id}?m={message}{anchor}")
@@ -446,6 +448,7 @@ async def post_save(request: Request) -> Response:
     try:
         await run_in_threadpool(_save, request, draft, form)
     except TrackerError as error:
+        await run_in_threadpool(_drafts(request).keep, draft)  # people already written
         return _review(request, draft, [str(error)], 400)
     _drafts(request).drop(draft.id)
     return redirect(f"/admin/roadmap/{draft.roadmap.slug}?m=saved")

@@ -26,6 +26,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime
 from importlib.resources import files
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
@@ -48,6 +49,7 @@ from tracker.web import (
     pages_pause,
     pages_report,
 )
+from tracker.web.admin_drafts import Drafts
 from tracker.web.capacity import WAIT_SECONDS, WORKERS, Slots, busy
 from tracker.web.render import WebState, environment, error_page
 from tracker.web.signing import signing_secret
@@ -107,10 +109,12 @@ def create_app(
     clock: Callable[[], datetime],
     workers: int = WORKERS,
     wait: float = WAIT_SECONDS,
+    drafts: Path | None = None,
 ) -> Starlette:
     """The ASGI app over ``engine``'s database; ``clock()`` returns the aware "now" every
     handler uses. It serves ``workers`` requests at once over a pool of its own of exactly
-    ``workers`` connections; a request waits ``wait`` seconds at most, then gets 503.
+    ``workers`` connections; a request waits ``wait`` seconds at most, then gets 503. Admin
+    import drafts are kept in the folder ``drafts`` (shared by server processes), or in memory.
 
     The signing key is ``[web] secret`` or the one kept in the database (made now if absent).
     """
@@ -150,6 +154,7 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.web = web
+    app.state.admin_drafts = Drafts(drafts)
     app.add_middleware(Slots, workers=workers, wait=wait, templates=web.templates)
     app.add_middleware(SecurityHeaders)
     return app
