@@ -288,7 +288,9 @@ def _reads_as_deadline(text: str) -> bool:
     return _deadline_reading(text) == 0
 
 
-_ABBREVIATION = re.compile(r"(?<![А-ЯЁA-Zа-яё])[А-ЯЁ]{2,6}(?![А-ЯЁа-яё])")
+_ABBREVIATION = re.compile(r"(?:^|,\s*)[А-ЯЁ]{2,6}(?![А-ЯЁа-яё])")
+"""An organisation's abbreviation opening an executor («КДН и ЗП, ОМВД …»); inside a title
+(«комплекса ГТО») it names no one."""
 
 
 def _executor_score(text: str) -> float:
