@@ -907,7 +907,8 @@ class _Rule:
                 lo = first if lo is None else min(lo, first)
             if isinstance(p, g.From) and n.has_year(p.node):
                 lo = n.bounds(p.node)[0]
-            elif isinstance(p, g.Time) and n.has_year(p.node):
+            elif isinstance(p, g.Time | g.During) and n.has_year(p.node):
+                # «ежеквартально в течение 2023 года»: the quarters of that year.
                 start, end = n.bounds(p.node)
                 lo = start if lo is None else min(lo, start)
                 hi = end if hi is None else max(hi, end)
@@ -916,7 +917,11 @@ class _Rule:
         return lo, hi
 
     def sub_items(self, unit: str) -> list[n.Node]:
-        items = [p.node for p in self.parts if isinstance(p, g.Time) and not n.has_year(p.node)]
+        items = [
+            p.node
+            for p in self.parts
+            if isinstance(p, g.Time | g.During) and not n.has_year(p.node)
+        ]
         if items and unit != "year":
             raise PhraseError(
                 f"месяцы или даты внутри правила «{unit}» не поддерживаются: "
