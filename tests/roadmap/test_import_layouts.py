@@ -137,3 +137,12 @@ def test_a_second_plan_on_another_sheet_is_named(tmp_path: Path) -> None:
         "row 1 of sheet «2023» is the header of another plan; only the plan of sheet «2022» "
         "was read (import that one on its own)"
     ) in roadmap.warnings
+
+
+def test_header_words_under_an_unruled_pdf_header_are_not_a_section() -> None:
+    """«№ / п/п» and «Отметка о / выполнении» around the header line, cells centred: the lines
+    «п/п … выполнении» were read as a section heading over every row."""
+    unseen = Path(__file__).resolve().parents[1] / "fixtures" / "unseen" / "files"
+    roadmap = import_roadmap(unseen / "p09-school-safety.pdf")
+    assert roadmap.sections == []
+    assert [a.number for a in roadmap.activities] == ["1", "2", "3", "4", "5", "6"]

@@ -294,7 +294,9 @@ def _continues(above: _Line, line: _Line) -> bool:
     if line.top - above.bottom > height * 0.8:
         return False
     return all(
-        continues_header([text]) or (column_of(text) is not None and len(text.split()) <= 2)
+        continues_header([text])
+        or (column_of(text) is not None and len(text.split()) <= 2)
+        or (len(text.split()) <= 2 and text[:1].islower())  # «п/п», «о выполнении»
         for _, text in _cells_by_gaps(line)
     )
 
