@@ -83,14 +83,16 @@ def test_organisation_table_below_the_executors(client: Client) -> None:
     mark_done(client)
     text = board(client)
     assert text.index('<table class="discipline">') < text.index('id="organisations"')
-    table = re.search(r'<table class="discipline" id="organisations">(.*?)</table>', text, re.S)
+    table = re.search(r'<table class="figures" id="organisations">(.*?)</table>', text, re.S)
     assert table, "no organisation table"
     rows = {
         name.strip(): re.findall(NUMBER, cells)
         for name, cells in re.findall(r'<th scope="row">(.*?)</th>(.*?)</tr>', table.group(1), re.S)
     }
+    total = rows.pop("Итого (каждое мероприятие один раз)")
     assert list(rows) == [GIMC, "без организации"]  # Петров has no organisation in the directory
     executors = discipline_rows(text)
+    assert total == executors["Итого (каждое мероприятие один раз)"]
     assert rows[GIMC] == executors[GIMC]  # an organisation executor is its own organisation
     assert rows["без организации"] == executors[PETROV]
 
