@@ -772,6 +772,16 @@ class Parser:
                 if unit == "month" and count == 1 and per in (2, 3, 4, 6, 12):
                     every = {2: "bimonth", 3: "quarter", 4: "third", 6: "half", 12: "year"}
                     return Freq(every[per]), k + 1
+                if unit in ("week", "month") and per == 1 and 2 <= count <= 10:
+                    # «два раза в неделю»: every week (month) is a window; the visits inside it
+                    # are not dated by the phrase.
+                    said, each = (
+                        ("неделю", "каждая неделя") if unit == "week" else ("месяц", "каждый месяц")
+                    )
+                    self.warnings.append(
+                        f"«{count} раза в {said}»: срок — {each}, дни внутри не указаны"
+                    )
+                    return Freq(unit), k + 1
                 return Unknown(t), k + 1
         return None
 
@@ -780,6 +790,15 @@ class Parser:
         # «по понедельникам»
         if t.is_kw("to") and self.kind(i + 1, "weekdays"):
             return EachWeekday(WeekdayRef(int(self.toks[i + 1].value)), "week"), i + 2
+        # «каждый первый вторник [месяца]»: the nth weekday of every month.
+        if t.is_kw("each") and self.kind(i + 1, "ordinal") and self.kind(i + 2, "weekday"):
+            ref = WeekdayRef(int(self.toks[i + 2].value), nth=int(self.toks[i + 1].value))
+            j = i + 3
+            if self.unit(j, "month") and not self.kind(j + 1, NUM):
+                j += 1
+            elif self.kind(j, "month"):
+                return None
+            return EachWeekday(ref, "month"), j
         # «каждый понедельник», «каждую среду»
         if t.is_kw("each") and self.kind(i + 1, "weekday"):
             return EachWeekday(WeekdayRef(int(self.toks[i + 1].value)), "week"), i + 2
@@ -794,6 +813,8 @@ class Parser:
             if self.kind(j, "month"):
                 month_ref = WeekdayRef(ref.weekday, ref.nth, int(self.toks[j].value))
                 return EachWeekday(month_ref, "year"), j + 1
+            if any(isinstance(p, Freq) and p.unit == "month" for p in out):
+                return EachWeekday(ref, "month"), j  # «ежемесячно, первый вторник»
             return None
         if (
             t.kind == "weekday"
