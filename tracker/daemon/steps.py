@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 from collections import Counter
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 
@@ -28,6 +28,8 @@ from tracker.daemon.memory import release_memory
 
 if TYPE_CHECKING:
     from tracker.notify.compose import LinkMaker
+    from tracker.notify.remind import PlanReport
+    from tracker.notify.send import SendReport
     from tracker.store.sync import SyncReport
 
 
@@ -105,7 +107,7 @@ class Steps:
 
     # --- plan ----------------------------------------------------------------------------------
 
-    def plan(self, now: datetime) -> Any:
+    def plan(self, now: datetime) -> PlanReport:
         """Put every notification due at ``now`` into the outbox; returns the PlanReport."""
         from tracker.notify.remind import plan_pass
 
@@ -132,7 +134,7 @@ class Steps:
 
     # --- send ----------------------------------------------------------------------------------
 
-    async def send(self, now: datetime, stop: asyncio.Event | None = None) -> Any:
+    async def send(self, now: datetime, stop: asyncio.Event | None = None) -> SendReport:
         """Claim, send and mark what the outbox holds; returns the SendReport."""
         from tracker.notify.send import send_pass
 

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from tracker.roadmap.model import Activity, Roadmap
 from tracker.terms import Kind
 
 
-def activity_json(activity: Activity) -> dict[str, Any]:
+def activity_json(activity: Activity) -> dict[str, object]:
     """One activity: as written, plus what the phrase language read (``error`` only if unread)."""
     expansion = activity.expansion
-    out: dict[str, Any] = {
+    out: dict[str, object] = {
         "number": activity.number,
         "section": activity.section,
         "title": activity.title,
@@ -27,7 +25,7 @@ def activity_json(activity: Activity) -> dict[str, Any]:
     return out
 
 
-def roadmap_json(roadmap: Roadmap) -> dict[str, Any]:
+def roadmap_json(roadmap: Roadmap) -> dict[str, object]:
     """The import as JSON: the shape documented in ``schedules/README.md``."""
     return {
         "title": roadmap.title,

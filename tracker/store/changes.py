@@ -78,7 +78,7 @@ class HistoryRow:
     new_due: date | None
     comment: str | None
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, object]:
         def iso(day: date | None) -> str | None:
             return day.isoformat() if day else None
 

@@ -21,10 +21,9 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from tracker.errors import InputError
 from tracker.timezones import is_zone
@@ -113,7 +112,7 @@ def _entry(raw: object) -> ExecutorEntry:
     )
 
 
-def parse_executors(data: dict[str, Any], origin: str) -> list[ExecutorEntry]:
+def parse_executors(data: Mapping[str, object], origin: str) -> list[ExecutorEntry]:
     """Validate the parsed TOML of an executors file."""
     extra = sorted(set(data) - {"executor"})
     if extra:

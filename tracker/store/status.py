@@ -138,7 +138,7 @@ class StatusRow:
         """Days past the effective due: overdue now, or when done late."""
         return days_late(self.effective_due, self.completed_on, self.state, self.today)
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, object]:
         """The row for JSON and CSV; its keys are :data:`FIELDS`, in that order."""
 
         def iso(day: date | None) -> str | None:

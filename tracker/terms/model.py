@@ -111,7 +111,7 @@ class Expansion:
     warnings: tuple[str, ...] = ()
     error: str | None = None
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, object]:
         out: dict[str, Any] = {
             "text": self.text,
             "kind": self.kind.value,
