@@ -71,9 +71,16 @@ def test_pause_until_resumed_with_digests(client: Client) -> None:
     assert "до возобновления, включая еженедельную сводку" in client.get(page).text
 
 
-def test_one_click_post_pauses_for_four_weeks(client: Client) -> None:
+@pytest.mark.parametrize("multipart", [False, True], ids=["urlencoded", "multipart"])
+def test_one_click_post_pauses_for_four_weeks(client: Client, multipart: bool) -> None:
     world = client.world
-    answer = client.post(link(client), {"List-Unsubscribe": "One-Click"})  # no cookie, no token
+    page = link(client)
+    body = {"List-Unsubscribe": "One-Click"}  # no cookie, no form token (RFC 8058)
+    if multipart:  # both encodings are allowed to the mail provider
+        answer = client.http.post(page, data=body, files={"x": ("", b"")})
+        assert "multipart/form-data" in answer.request.headers["content-type"]
+    else:
+        answer = client.post(page, body)
     assert answer.status_code == 200
     pause = pause_of(world.engine, ADDRESS, world.clock())
     assert pause is not None and pause.until == world.clock() + timedelta(weeks=4)
