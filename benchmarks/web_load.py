@@ -45,6 +45,10 @@ def report(name: str, load: loadkit.Load) -> None:
         )
 
 
+def rss(web: loadkit.Server) -> str:
+    return f"{web.rss_total_mb():.0f} MB in all, {web.rss_mb():.0f} MB the biggest process"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--board", type=int, default=50, help="logged-in board clients")
@@ -69,7 +73,7 @@ def main() -> None:
                 f"server processes: {args.workers or 'default'}"
             )
             with loadkit.Server(url, workdir, workers=args.workers) as web:
-                print(f"  server RSS at start: {web.rss_mb():.0f} MB")
+                print(f"  server RSS at start: {rss(web)}")
                 clients = args.board + args.links
                 static = [f"/style.css?{n}" for n in range(10)]
                 baseline = loadkit.run_static(web.base, static, clients, args.seconds)
@@ -79,13 +83,13 @@ def main() -> None:
                         web.base, seeded, board=args.board, links=args.links, seconds=args.seconds
                     )
                     report(f"load {round_ + 1}" if args.rounds > 1 else "load", load)
-                    print(f"  server RSS after round {round_ + 1}: {web.rss_mb():.0f} MB")
+                    print(f"  server RSS after round {round_ + 1}: {rss(web)}")
                 total = sum(k.requests for k in load.kinds.values()) / load.seconds
                 base = sum(k.requests for k in baseline.kinds.values()) / baseline.seconds
                 print(
                     f"  total {total:.1f} req/s under load = {total / base:.0%} of the baseline "
                     f"({base:.1f} req/s); 5xx: {load.server_errors()}; "
-                    f"server RSS after: {web.rss_mb():.0f} MB"
+                    f"server RSS after: {rss(web)}"
                 )
                 print(f"  afterwards (board, link): {loadkit.answers_normally(web.base, seeded)}")
         finally:

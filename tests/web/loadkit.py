@@ -149,16 +149,24 @@ class Server:
                 self.process.wait(20)
 
     def rss_mb(self) -> float:
-        """The server's resident memory now, in MB: the process and its worker processes."""
-        total = 0
+        """The resident memory now of the biggest server process (with ``--workers``: the
+        supervisor or one of its worker processes), in MB."""
+        return max(self._rss(), default=0.0)
+
+    def rss_total_mb(self) -> float:
+        """The resident memory now of the server and all its worker processes, in MB."""
+        return sum(self._rss())
+
+    def _rss(self) -> list[float]:
+        found: list[float] = []
         for pid in [self.process.pid, *_children(self.process.pid)]:
             try:
                 status = Path(f"/proc/{pid}/status").read_text()
             except FileNotFoundError:
                 continue
-            found = re.search(r"VmRSS:\s+(\d+) kB", status)
-            total += int(found.group(1)) if found else 0
-        return total / 1024
+            value = re.search(r"VmRSS:\s+(\d+) kB", status)
+            found.append(int(value.group(1)) / 1024 if value else 0.0)
+        return found
 
 
 def _children(pid: int) -> list[int]:

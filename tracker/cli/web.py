@@ -36,14 +36,9 @@ def serve_command(host: str | None, port: int | None, workers: int | None) -> No
     import uvicorn
 
     from tracker.web.admin_drafts import drafts_folder
-    from tracker.web.app import create_app
     from tracker.web.serving import CONFIG_VARIABLE, default_processes
 
     settings = app().settings
-    # made here, before any worker starts: the schema is checked, the signing key stored
-    asgi = create_app(
-        settings, app().engine(), clock=app().clock, drafts=drafts_folder(settings.database.url)
-    )
     host = host or settings.web.host
     port = port or settings.web.port
     processes = workers or default_processes()
@@ -52,10 +47,22 @@ def serve_command(host: str | None, port: int | None, workers: int | None) -> No
         f"(links use {settings.web.base_url})"
     )
     if processes == 1:
+        from tracker.web.app import create_app
+
+        asgi = create_app(
+            settings, app().engine(), clock=app().clock, drafts=drafts_folder(settings.database.url)
+        )
         uvicorn.run(asgi, host=host, port=port, log_level="info", proxy_headers=True)
         return
+    from tracker.web.signing import signing_secret
+
+    # here, before any worker starts: the schema is checked, the signing key stored once
+    signing_secret(app().engine(), settings.web, app().now())
+    drafts_folder(settings.database.url)
     config = click.get_current_context().find_root().meta.get("tracker.config")
     os.environ[CONFIG_VARIABLE] = os.path.abspath(config) if config else ""
+    # each worker's threads would each grow a malloc arena of their own: two are enough
+    os.environ.setdefault("MALLOC_ARENA_MAX", "2")
     uvicorn.run(
         "tracker.web.serving:worker_app",
         factory=True,
