@@ -50,6 +50,14 @@ class DayOf:
 
 
 @dataclass(frozen=True, slots=True)
+class DaysOf:
+    """«с 1 по 15 числа каждого месяца», «1-5 число»: the same days of every month."""
+
+    first: int
+    last: int
+
+
+@dataclass(frozen=True, slots=True)
 class WeekdayRef:
     """«среда», «третья среда», «последняя суббота июня»."""
 
@@ -164,6 +172,7 @@ Constituent = (
     | Current
     | Onward
     | DayOf
+    | DaysOf
     | WeekdayRef
     | Marker
     | Sep
@@ -917,6 +926,25 @@ class Parser:
             return None
         return Until(found[0], mode), found[1]
 
+    def c_days(self, i: int, out: list[Constituent]) -> tuple[Constituent | None, int] | None:
+        """«с 1 по 15 числа каждого месяца», «1-5 число месяца»: days of every month."""
+        j = i + 1 if self.kw(i, "from") else i
+        first, last = self.at(j), self.at(j + 2)
+        if first is None or last is None or first.kind != NUM or last.kind != NUM:
+            return None
+        if not (self.kw(j + 1, "to") or self.punct(j + 1, "-")) or not self.unit(j + 3, "day"):
+            return None
+        if not 1 <= first.value < last.value <= 31:
+            return None
+        k = j + 4
+        if self.kw(k, "each") and self.unit(k + 1, "month"):
+            k += 2
+        elif self.unit(k, "month"):
+            k += 1
+        elif self.kind(k, "month"):
+            return None  # «с 1 по 15 число мая» is a span of dates
+        return DaysOf(int(first.value), int(last.value)), k
+
     def c_from(self, i: int, out: list[Constituent]) -> tuple[Constituent | None, int] | None:
         starting = self.kw(i, "starting")
         j = i + 1 if starting else i
@@ -1025,6 +1053,7 @@ class Parser:
         c_freq,
         c_weekday,
         c_each,
+        c_days,
         c_until,
         c_from,
         c_during,
@@ -1043,6 +1072,7 @@ _STARTS: dict[str, tuple[str, ...]] = {
     "c_freq": ("freq", NUM, "cardinal", "keyword:times"),
     "c_weekday": ("keyword:to", "keyword:each", "ordinal", "weekday"),
     "c_each": ("keyword:each", "keyword:current", "keyword:report"),
+    "c_days": ("keyword:from", NUM),
     "c_until": ("keyword:not", "keyword:in", "keyword:until", "keyword:by", "keyword:to"),
     "c_from": ("keyword:starting", "keyword:from"),
     "c_during": ("keyword:in", "keyword:during"),

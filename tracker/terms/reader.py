@@ -87,6 +87,7 @@ class _Reader:
             )
             or (isinstance(p, g.BeforeEnd) and p.days)
             or (isinstance(p, g.Until) and isinstance(p.target, g.DayOf) and p.target.per)
+            or isinstance(p, g.DaysOf)
             for p in parts
         )
         if (not schedulable or (not is_rule and "event" in markers)) and (
@@ -319,9 +320,7 @@ class _Reader:
         joined = _agree(main, inner) or _agree(inner, main)
         if joined is None:
             said = _clip(" ".join(_PARENS.findall(self.text)))
-            raise PhraseError(
-                f"срок в скобках {said} не совпадает со сроком вне скобок", part=said
-            )
+            raise PhraseError(f"срок в скобках {said} не совпадает со сроком вне скобок", part=said)
         self.warnings.append("срок в скобках уточняет срок вне скобок: прочитаны как один")
         return [joined]
 
@@ -812,6 +811,7 @@ class _Rule:
         report_units |= {p.unit for p in parts if isinstance(p, g.ReportOf) and not p.same_year}
         before = [p for p in parts if isinstance(p, g.BeforeEnd)]
         currents = {p.unit for p in parts if isinstance(p, g.Current)}
+        days_of = next((p for p in parts if isinstance(p, g.DaysOf)), None)
         if not freqs and not report_units:
             # «до 6-го рабочего дня месяца»: the unit named by the day count repeats.
             freqs = {
@@ -819,6 +819,8 @@ class _Rule:
                 for p in parts
                 if isinstance(p, g.Until) and isinstance(p.target, g.DayOf) and p.target.per
             }
+            if days_of is not None:
+                freqs.add("month")  # «с 1 по 15 числа каждого месяца»
         # «до 5-го рабочего дня месяца, следующего за отчетным»: the reported unit is the
         # month the day is counted in.
         if (
@@ -876,11 +878,15 @@ class _Rule:
                     windows.append(window)
         if not windows:
             raise PhraseError("правило не даёт ни одного срока в периоде дорожной карты")
-        return self.reader.result(
-            Kind.RECURRING,
-            windows,
-            describe_rule(unit, items, untils, report, lo, hi, workdays, before),
-        )
+        rule = describe_rule(unit, items, untils, report, lo, hi, workdays, before)
+        if report and not untils and workdays is None and self.results_only():
+            rule = rule.replace(
+                "отчёт за каждый период после его окончания", "итоги в последнем месяце периода"
+            )
+        days_of = next((p for p in parts if isinstance(p, g.DaysOf)), None)
+        if days_of is not None:
+            rule += f": с {days_of.first}-го по {days_of.last}-е число"
+        return self.reader.result(Kind.RECURRING, windows, rule)
 
     def onward_pattern(self, unit: str, items: list[n.Node]) -> n.Node | None:
         """The dated month, quarter or day a yearly rule continues («…, далее ежегодно»)."""
@@ -941,6 +947,14 @@ class _Rule:
         if before:
             b = before[0]
             return [_window(start=us, due=_minus(ue, b.days, b.months))]
+        days_of = next((p for p in self.parts if isinstance(p, g.DaysOf)), None)
+        if days_of is not None:
+            if unit != "month" or items or untils:
+                raise PhraseError("числа месяца в правиле не по месяцам")
+            last = min(days_of.last, ue.day)
+            if days_of.first > last:
+                return []
+            return [_window(start=us.replace(day=days_of.first), due=us.replace(day=last))]
         if items:
             out = []
             for item in items:
