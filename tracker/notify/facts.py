@@ -318,5 +318,9 @@ def made_keys(conn: Connection, occurrence_ids: Collection[int]) -> set[str]:
 
 
 def made_digest_keys(conn: Connection, since: date) -> set[str]:
-    statement = select(NT.c.key).where(NT.c.kind == MessageKind.DIGEST.value, NT.c.day >= since)
+    statement = select(NT.c.key).where(
+        NT.c.occurrence_id.is_(None),  # a digest is about no occurrence: found by index
+        NT.c.kind == MessageKind.DIGEST.value,
+        NT.c.day >= since,
+    )
     return set(conn.execute(statement).scalars())
