@@ -130,6 +130,7 @@ class BeforeEnd:
     days: int
     months: int
     unit: str
+    working: bool = False  # «за 5 рабочих дней до окончания квартала»
 
 
 @dataclass(frozen=True, slots=True)
@@ -1002,6 +1003,9 @@ class Parser:
         t = self.at(j)
         if t is not None and t.kind in (NUM, "cardinal"):
             count, j = int(t.value), j + 1
+        working = self.kw(j, "working") and self.unit(j + 1, "day")
+        if working:
+            j += 1
         if not self.unit(j, "day", "month"):
             return None
         days = count if self.toks[j].value == "day" else 0
@@ -1016,7 +1020,7 @@ class Parser:
             j += 1
         if not self.unit(j):
             return None
-        return BeforeEnd(days, months, str(self.toks[j].value)), j + 1
+        return BeforeEnd(days, months, str(self.toks[j].value), working), j + 1
 
     def c_time(self, i: int, out: list[Constituent]) -> tuple[Constituent | None, int] | None:
         found = self.te_span(i)

@@ -946,6 +946,8 @@ class _Rule:
     ) -> list[Window]:
         if before:
             b = before[0]
+            if b.working:
+                return [_window(start=us, due=self.working_days_before(ue, b.days))]
             return [_window(start=us, due=_minus(ue, b.days, b.months))]
         days_of = next((p for p in self.parts if isinstance(p, g.DaysOf)), None)
         if days_of is not None:
@@ -995,6 +997,16 @@ class _Rule:
         if isinstance(target, n.Month) and target.year is None and until.mode == "notlater":
             return n.bounds(target, us.year)[1]
         raise PhraseError(f"не понятен срок внутри правила: «{n.describe(target)}»")
+
+    def working_days_before(self, last: date, count: int) -> date:
+        """«за 5 рабочих дней до окончания квартала»: ``count`` working days back from ``last``."""
+        self.check_calendar(last.year)
+        day = last
+        while count > 0:
+            day -= timedelta(days=1)
+            if self.reader.calendar.is_working_day(day):
+                count -= 1
+        return day
 
     def day_in_month(self, year: int, month: int, target: g.DayOf) -> date:
         if target.working:

@@ -50,6 +50,8 @@ def _item(item: object) -> str:
 
 
 def _amount(item: g.BeforeEnd) -> str:
+    if item.working:
+        return f"{item.days} раб. дн."
     return f"{item.months} мес." if item.months else f"{item.days} дн."
 
 
