@@ -218,6 +218,9 @@ def test_remind_twice_for_the_same_moment_sends_nothing_the_second_time(
     files = sorted((tmp_path / "outbox").rglob("*.eml"))
     assert files and f"send: {len(files)} sent to outbox" in first.output
     assert "sent: #1 to " in first.output
+    # Its mail carries signed links, as the daemon's does: the item page and the pause page.
+    sent = files[0].read_text(encoding="utf-8")
+    assert "List-Unsubscribe:" in sent and "/pause/" in sent
     second = runner.invoke(cli, ["remind", "--now", "2022-05-20T10:00"])
     assert second.exit_code == 0, second.output
     assert "plan: 0 notifications in 0 messages" in second.output

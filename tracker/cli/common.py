@@ -14,13 +14,18 @@ import sys
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from functools import wraps
-from typing import Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 import click
 
 from tracker.context import AppContext
 from tracker.errors import TrackerError, UsageError
 from tracker.terms.model import Period
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from tracker.web.mail_links import MailLinks
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -126,6 +131,15 @@ def app() -> AppContext:
         root.obj = AppContext(settings=load_settings(root.meta.get("tracker.config")))
         root.call_on_close(root.obj.close)
     return root.obj
+
+
+def mail_links(engine: Engine) -> MailLinks:
+    """Signed item and pause links for the mail a command sends, valid from the real now (so a
+    pass at a simulated moment, ``--now 2022-09-12T10:00``, does not send expired links)."""
+    from tracker.web.mail_links import item_links
+
+    context = app()
+    return item_links(engine, context.settings, context.now(), clock=context.clock)
 
 
 def actor(name: str | None) -> str:

@@ -11,18 +11,15 @@ from typing import Any
 
 import click
 
-from tracker.cli.common import IsoDateTime, app, aware, cli, reports_errors
+from tracker.cli.common import IsoDateTime, app, aware, cli, mail_links, reports_errors
 
 
 def _steps(engine: Any) -> Any:
     from tracker.daemon.heartbeat import WorkerId
     from tracker.daemon.lock import DbMutex
     from tracker.daemon.steps import Steps
-    from tracker.web.mail_links import item_links
-
-    settings = app().settings
-    links = item_links(engine, settings, app().now(), clock=app().clock)  # valid from the real now
-    return Steps(engine, settings, WorkerId.mine(), mutex=DbMutex(engine), link_maker=links)
+    links = mail_links(engine)
+    return Steps(engine, app().settings, WorkerId.mine(), mutex=DbMutex(engine), link_maker=links)
 
 
 @cli.command("run")

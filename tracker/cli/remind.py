@@ -9,7 +9,7 @@ from datetime import datetime
 
 import click
 
-from tracker.cli.common import IsoDateTime, app, aware, cli, reports_errors
+from tracker.cli.common import IsoDateTime, app, aware, cli, mail_links, reports_errors
 
 
 @cli.command("remind")
@@ -36,12 +36,9 @@ def remind_command(now: datetime | None, dry_run: bool) -> None:
     settings = app().settings
     engine = app().engine()
     moment = aware(now) if now is not None else app().now()
-    report = plan_pass(
-        engine,
-        settings,
-        moment,
-        dry_run=dry_run,
-    )
+    # A dry run changes nothing, not even the signing key that links would need.
+    links = None if dry_run else mail_links(engine)
+    report = plan_pass(engine, settings, moment, dry_run=dry_run, link_maker=links)
     for line in report.lines():
         click.echo(line)
     if dry_run:
