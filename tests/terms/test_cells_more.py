@@ -1170,6 +1170,57 @@ CASES: list[Any] = [
         False,
         "r16-workdays-before-school-year-end",
     ),
+    case(
+        "начало учебного года",
+        P,
+        REC,
+        [("2022-09-01", "2022-09-10"), ("2023-09-01", "2023-09-10"), ("2024-09-01", "2024-09-10")],
+        False,
+        "r12-school-year-start-yearless",
+    ),
+    case(
+        "начало учебного года",
+        A,
+        ONCE,
+        [("2024-09-01", "2024-09-10")],
+        False,
+        "r16-school-year-start",
+    ),
+    case(
+        "к началу учебного года", A, ONCE, [(None, "2024-09-01")], False, "r16-by-school-year-start"
+    ),
+    case(
+        "до начала учебного года",
+        A,
+        ONCE,
+        [(None, "2024-09-01")],
+        False,
+        "r16-until-school-year-start",
+    ),
+    case(
+        "в начале учебного года",
+        A,
+        ONCE,
+        [("2024-09-01", "2024-09-10")],
+        False,
+        "r16-in-school-year-start",
+    ),
+    case(
+        "в начале 2023-2024 учебного года",
+        P,
+        ONCE,
+        [("2023-09-01", "2023-09-10")],
+        False,
+        "r16-school-year-start-written",
+    ),
+    case(
+        "конец учебного года",
+        A,
+        ERR,
+        "не понято: «конец учебного»",
+        False,
+        "r16-school-year-end-unread",
+    ),
 ]
 
 

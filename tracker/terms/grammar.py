@@ -385,6 +385,14 @@ class Parser:
         t = self.at(i)
         if t is None or t.kind != "part":
             return None
+        if (
+            t.value == "start"
+            and self.kw(i + 1, "academic")
+            and self.unit(i + 2, "year")
+            and self.year_num(i + 3) is None
+        ):
+            # «начало учебного года» with no year: the school year starts on 1 September.
+            return n.Part("start", n.Month(9)), i + 3
         inner = self.te_atom(i + 1)
         if inner is None:
             return None
