@@ -844,6 +844,10 @@ class Parser:
             )
         ):
             return WeekdayRef(int(t.value)), i + 1
+        if t.kind == "weekday" and t.paren and any(isinstance(p, Time) for p in out):
+            # «01.09.2023 (пятница)»: a weekday in parentheses after a date names its day.
+            self.warnings.append(f"день недели в скобках пропущен: «{t.text}»")
+            return None, i + 1
         if t.kind == "weekday" and self.atom_weekday_date(i) is None:
             return WeekdayRef(int(t.value)), i + 1
         return None

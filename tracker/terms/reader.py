@@ -1043,6 +1043,12 @@ class _Rule:
                 due = n.bounds(target, year)[0]
                 if due < start and not same_year:
                     due = n.bounds(target, year + 1)[0]
+                size = UNIT_MONTHS.get(unit, 12)
+                y, m = n.add_months(ue.year, ue.month, size)
+                if size < 12 and due > n.month_end(y, m):
+                    # «по итогам полугодия до 25 июля»: the date belongs to the unit that
+                    # ends just before it; a later unit's report would be due a year on.
+                    return None
             else:
                 raise PhraseError(f"не понятен срок отчёта: «{_until_text(untils[0])}»")
         elif self.results_only():
