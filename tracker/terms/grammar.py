@@ -181,6 +181,21 @@ Constituent = (
 )
 
 
+def _last_month(node: n.Node) -> n.Node | None:
+    """The last month of a named unit («I полугодие 2023» → июнь 2023), if it has months."""
+    if isinstance(node, n.Span):
+        return _last_month(node.last)
+    if isinstance(node, n.Month):
+        return node
+    if isinstance(node, n.Quarter):
+        return n.Month(3 * node.quarter, node.year)
+    if isinstance(node, n.Half):
+        return n.Month(6 * node.half, node.year)
+    if isinstance(node, n.Year) and not node.current:
+        return n.Month(12, node.year)
+    return None
+
+
 def _borrow_month(first: n.Node, last: n.Node) -> n.Node:
     """«с 1 по 16 декабря», «11.-18.01»: a day written without a month takes the next day's."""
     if isinstance(first, n.Day) and first.month is None and isinstance(last, n.Day) and last.month:
@@ -748,6 +763,9 @@ class Parser:
             if text.startswith(("по итогам", "по результатам")):
                 if self.unit(j):
                     return ReportOf(str(self.toks[j].value)), j + 1
+                named = self.results_of(j)
+                if named is not None:
+                    return named
                 return Unknown(t), i + 1
             if self.unit(j):
                 return NextUnit(str(self.toks[j].value)), j + 1
@@ -766,6 +784,23 @@ class Parser:
             text = " ".join(tok.text for tok in self.toks[i:j])
             return Marker("event", text), j
         return Marker(name, t.text), i + 1
+
+    def results_of(self, j: int) -> tuple[Constituent, int] | None:
+        """«по итогам I полугодия 2023 г.», «по итогам I четверти» with no due day: the unit's
+        last month, as «по итогам года» (docs/terms.md)."""
+        found = self.te_span(j)
+        if found is None:
+            return None
+        node, end = found
+        if self.kw(end, "until", "by", "not", "over") or self.kind(end, DATE, NUM):
+            return None  # a due day follows: not read here
+        last = _last_month(node)
+        if last is None:
+            return None
+        self.warnings.append(
+            f"по итогам «{n.describe(node)}»: срок не указан, взят последний месяц периода"
+        )
+        return Time(last, self.toks[j].paren), end
 
     def c_freq(self, i: int, out: list[Constituent]) -> tuple[Constituent | None, int] | None:
         t = self.toks[i]

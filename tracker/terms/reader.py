@@ -257,8 +257,21 @@ class _Reader:
                 )
             start, end = n.bounds(during.node)
             windows.append(_window(start=start, due=end))
+        # Rule 13: one window. Adjoining spans («в течение 2022 и 2023 годов») make one; spans
+        # with a gap between them are not one piece of ongoing work.
+        windows.sort(key=Window.sort_key)
+        joined = windows[0]
+        for window in windows[1:]:
+            if window.start is None or joined.start is None:
+                raise PhraseError("постоянная работа без начала")
+            if window.start > joined.due + timedelta(days=1):
+                raise PhraseError(
+                    "постоянная работа в несколько разных периодов с перерывами: "
+                    + "; ".join(n.describe(d.node) for d in durings)
+                )
+            joined = _window(start=joined.start, due=max(joined.due, window.due))
         rule = "постоянно: " + "; ".join(n.describe(d.node) for d in durings)
-        return self.result(Kind.CONTINUOUS, windows, rule)
+        return self.result(Kind.CONTINUOUS, [joined], rule)
 
     # ---- fixed windows (rules 1–9, 12) -----------------------------------------------------
 
