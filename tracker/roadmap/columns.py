@@ -79,6 +79,9 @@ def read_header(cells: Sequence[str]) -> Header | None:
 def continues_header(cells: Sequence[str]) -> bool:
     """A row made only of header words: the header's second line («п/п», «исполнения»)."""
     vocab = vocabulary()
+    first = next((fold(clean(cell)) for cell in cells if clean(cell)), "")
+    if first in vocab.number_continuation:
+        return True
     words_seen = False
     for cell in cells:
         text = fold(clean(cell).replace("\n", " "))

@@ -33,6 +33,7 @@ class Vocabulary:
     header_max_words: int
     header_stem_within_words: int
     header_continuation: frozenset[str]
+    number_continuation: frozenset[str]
     section_markers: tuple[str, ...]
     placeholders: frozenset[str]
     glue_letters: frozenset[str]
@@ -55,6 +56,7 @@ class Vocabulary:
     trailer_positions: tuple[str, ...]
     trailer_openers: tuple[str, ...]
     executor_stems: tuple[str, ...]
+    position_stems: tuple[str, ...]
     deadline_stems: tuple[str, ...]
     deadline_openers: frozenset[str]
     period_parts: tuple[str, ...]
@@ -98,6 +100,7 @@ def vocabulary() -> Vocabulary:
         header_max_words=int(header["max_words"]),
         header_stem_within_words=int(header["stem_within_words"]),
         header_continuation=frozenset(_strings(header, "continuation")),
+        number_continuation=frozenset(_strings(header, "number_continuation")),
         section_markers=_strings(data["sections"], "markers"),
         placeholders=frozenset(_strings(cells, "placeholders")),
         glue_letters=frozenset(_strings(cells, "glue_letters")),
@@ -120,6 +123,7 @@ def vocabulary() -> Vocabulary:
         trailer_positions=_strings(data["trailer"], "positions"),
         trailer_openers=_strings(data["trailer"], "openers"),
         executor_stems=_strings(data["flat"], "executor_stems"),
+        position_stems=_strings(data["flat"], "position_stems"),
         deadline_stems=_strings(data["flat"], "deadline_stems"),
         deadline_openers=frozenset(_strings(data["flat"], "deadline_openers")),
         period_parts=_strings(period, "parts"),

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import itertools
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +25,7 @@ from tracker.roadmap.cells import is_row_number
 from tracker.roadmap.columns import column_of, continues_header, read_header
 from tracker.roadmap.grid import Block, Table
 from tracker.roadmap.limits import MAX_PAGES, too_big
+from tracker.roadmap.vocabulary import vocabulary
 
 Progress = Callable[[int, int], None]
 """Called with (pages read, pages in all) after each page."""
@@ -209,15 +211,28 @@ def _read_page(builder: _Builder, scan: _PageScan) -> None:
 
 
 def _ruled_grid(rows: list[list[Any]], words: list[dict[str, Any]]) -> list[list[str]]:
+    """Cells' text row by row; a cell merged down over numbered rows gives each row its text."""
     grid: list[list[str]] = []
+    above: list[tuple[float, str] | None] = []
     for row in rows:
+        top = min((float(box[1]) for box in row if box is not None), default=0.0)
         cells: list[str] = []
-        for box in row:
+        merged: list[tuple[float, str] | None] = []
+        for position, box in enumerate(row):
             if box is None:
+                over = above[position] if position < len(above) else None
+                merged.append(over if over is not None and over[0] > top + 1 else None)
                 cells.append("")
                 continue
             mine = [word for word in words if _inside(word, box)]
             cells.append(_cell_text(_lines(mine), float(box[0]), float(box[2])))
+            merged.append((float(box[3]), cells[-1]))
+        if cells and cells[0].strip():
+            for position, box in enumerate(row):
+                over = merged[position]
+                if box is None and position and over is not None:
+                    cells[position] = over[1]
+        above = merged
         grid.append(cells)
     return grid
 
@@ -230,15 +245,75 @@ def _cell_text(lines: list[_Line], left: float, right: float) -> str:
     padding = max(min(float(line.words[0]["x0"]) for line in lines) - left, 0.0)
     limit = right - padding
     out = [lines[0].text]
+    named = _names_executor(lines)
     for above, line in itertools.pairwise(lines):
         first = line.words[0]
         width = float(first["x1"]) - float(first["x0"])
         end = max(float(word["x1"]) for word in above.words)
-        if end + width > limit:
+        wrapped = end + width > limit
+        if named:
+            wrapped = _continues_executor(out[-1], line.text, wrapped=wrapped)
+        if wrapped:
             out[-1] = f"{out[-1]} {line.text}"
         else:
             out.append(line.text)
     return "\n".join(out)
+
+
+_INITIALS = re.compile(r"(?:^|\s)[А-ЯЁ]\.\s?[А-ЯЁ]\.$")
+_NAME = re.compile(r"^[А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?\s[А-ЯЁ]\.\s?[А-ЯЁ]\.?")
+_JOINERS = frozenset({"и", "по", "для", "при", "в", "на", "с", "со", "из", "от", "к", "о", "об"})
+
+
+def _names_executor(lines: list[_Line]) -> bool:
+    """A cell of stacked lines that names executors: a name with initials or an executor word."""
+    if len(lines) < 2:
+        return False
+    stems = vocabulary().executor_stems
+    for line in lines:
+        text = line.text
+        if _NAME.search(text) or _INITIALS.search(text):
+            return True
+        if any(word.lower().startswith(stems) for word in text.split()[:2]):
+            return True
+    return False
+
+
+def _starts_executor(text: str) -> bool:
+    words = text.split()
+    if not words or not words[0][:1].isupper():
+        return False
+    if _NAME.match(text):
+        return True
+    lowered = text.lower()
+    stems = vocabulary().executor_stems
+    return any(word.lower().startswith(stems) for word in words[:2]) or lowered.startswith(stems)
+
+
+def _continues_executor(above: str, line: str, *, wrapped: bool) -> bool:
+    """In an executors' cell: a line in lower case goes on the line above; a line opening with a
+    name or an executor word after a finished executor (initials, a closing quote, no joining
+    word at the end) starts another one, even where it would not have fitted above."""
+    first = line.lstrip("\"«(")[:1]
+    if first.islower():
+        return True
+    last = above.split()[-1].lower() if above.split() else ""
+    if last in _JOINERS or above.endswith((",", "-", "–")):
+        return wrapped
+    if _INITIALS.search(above) or above.endswith(('"', "»", ")")):
+        return False
+    if _NAME.fullmatch(line.strip()) and _is_post(above):
+        return True
+    if _starts_executor(line):
+        return False
+    return wrapped
+
+
+def _is_post(text: str) -> bool:
+    """«Заведующий поликлиникой», «Председатель ТПМПК»: a person's post without the name."""
+    words = text.split()
+    stems = vocabulary().position_stems
+    return bool(words) and words[0].lower().startswith(stems) and not _INITIALS.search(text)
 
 
 def _inside(word: dict[str, Any], box: tuple[float, float, float, float]) -> bool:
