@@ -791,6 +791,15 @@ UNIT_MONTHS = {"year": 12, "half": 6, "third": 4, "quarter": 3, "bimonth": 2, "m
 def _units(unit: str, period: Period) -> list[tuple[date, date]]:
     """Every unit (year, half, quarter, month, ISO week, day) that overlaps the period."""
     out: list[tuple[date, date]] = []
+    if unit in g.SCHOOL_TERMS:
+        for first_year in range(period.start.year - 1, period.end.year + 1):
+            for first, last in g.SCHOOL_TERMS[unit]:
+                sy = first_year if first >= 9 else first_year + 1
+                ey = first_year if last >= 9 else first_year + 1
+                start, end = date(sy, first, 1), n.month_end(ey, last)
+                if end >= period.start and start <= period.end:
+                    out.append((start, end))
+        return out
     if unit in UNIT_MONTHS:
         size = UNIT_MONTHS[unit]
         y, m = period.start.year, ((period.start.month - 1) // size) * size + 1
@@ -859,6 +868,13 @@ class _Rule:
                 "в фразе несколько разных периодичностей: " + ", ".join(sorted(candidates))
             )
         unit = candidates.pop()
+        if unit in g.SCHOOL_TERMS:
+            # «1 раз в четверть», «по итогам четверти»: each term, by months (docs/terms.md).
+            self.reader.warnings.append(
+                "четверти и триместры прочитаны по месяцам: сверьте с календарным учебным графиком"
+            )
+        elif unit not in UNIT_MONTHS and unit not in ("week", "day"):
+            raise PhraseError("повторение «раз в декаду» не поддерживается: укажите числа")
         report = any(isinstance(p, g.NextUnit | g.WorkdaysAfter) for p in parts) or any(
             isinstance(p, g.ReportOf) for p in parts
         )
@@ -1081,7 +1097,7 @@ class _Rule:
     def results_only(self) -> bool:
         """«по итогам года» alone: a report on the unit with no due day and no «следующего»."""
         return any(isinstance(p, g.ReportOf) for p in self.parts) and not any(
-            isinstance(p, g.NextUnit) for p in self.parts
+            isinstance(p, g.NextUnit | g.Time) for p in self.parts
         )
 
     def weekdays(self, each: g.EachWeekday, freqs: set[str]) -> Expansion:

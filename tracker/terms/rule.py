@@ -20,6 +20,8 @@ FREQ_WORDS = {
     "month": "ежемесячно",
     "week": "еженедельно",
     "day": "ежедневно",
+    "schoolquarter": "каждую четверть",
+    "trimester": "каждый триместр",
 }
 UNIT_GEN = {
     "year": "года",
@@ -30,6 +32,8 @@ UNIT_GEN = {
     "month": "месяца",
     "week": "недели",
     "day": "дня",
+    "schoolquarter": "четверти",
+    "trimester": "триместра",
 }
 
 
