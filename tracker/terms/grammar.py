@@ -382,6 +382,24 @@ class Parser:
             return None
         return n.Part(f"dec{3 if t.value == -1 else t.value}", inner[0]), inner[1]
 
+    def atom_week_of_month(self, i: int) -> tuple[n.Node, int] | None:
+        """«первая неделя сентября», «1 неделя октября 2023», «последняя неделя декабря»."""
+        t = self.at(i)
+        if t is None or t.kind not in ("ordinal", NUM) or not self.unit(i + 1, "week"):
+            return None
+        if t.value not in (1, 2, 3, 4, -1) or not self.kind(i + 2, "month"):
+            return None
+        inner = self.te_atom(i + 2)
+        if inner is None or not isinstance(inner[0], n.Month):
+            return None
+        part = "weeklast" if t.value == -1 else f"week{t.value}"
+        node = n.Part(part, inner[0])
+        self.warnings.append(
+            f"неделя месяца прочитана по числам: {n.describe(node)} (7 дней от начала или до "
+            "конца месяца)"
+        )
+        return node, inner[1]
+
     def atom_halfword(self, i: int) -> tuple[n.Node, int] | None:
         t = self.at(i)
         if t is None or t.kind != "ordinal" or t.value not in (1, 2):
@@ -565,6 +583,7 @@ class Parser:
         atom_date,
         atom_day_month,
         atom_decade,
+        atom_week_of_month,
         atom_halfword,
         atom_part,
         atom_quarter,

@@ -242,6 +242,11 @@ def _part_bounds(node: Part, year: int | None) -> tuple[date, date]:
             "half2": (16, last),
         }[part]
         return start.replace(day=first_day), start.replace(day=last_day)
+    if part.startswith("week") and isinstance(node.of, Month):
+        if part == "weeklast":
+            return end - timedelta(days=6), end
+        first_day = 7 * (int(part[4:]) - 1) + 1
+        return start.replace(day=first_day), start.replace(day=first_day + 6)
     if part in ("half1", "half2") and isinstance(node.of, Year):
         half = Half(1 if part == "half1" else 2, node.of.year if node.of.year else year)
         return bounds(half, year)
@@ -281,6 +286,11 @@ def describe(node: Node) -> str:
             "dec3": "III декада",
             "half1": "первая половина",
             "half2": "вторая половина",
+            "week1": "1-я неделя",
+            "week2": "2-я неделя",
+            "week3": "3-я неделя",
+            "week4": "4-я неделя",
+            "weeklast": "последняя неделя",
         }[node.part]
         return f"{label}: {describe(node.of)}"
     return f"{describe(node.first)} – {describe(node.last)}"
