@@ -121,6 +121,7 @@ class WorkdaysAfter:
     """«в течение первых 5 рабочих дней …», «до 15 рабочих дней с даты окончания …»."""
 
     count: int
+    working: bool = True  # False: «в течение 10 дней после окончания квартала», calendar days
 
 
 @dataclass(frozen=True, slots=True)
@@ -795,6 +796,9 @@ class Parser:
             if self.unit(k) and not (self.toks[k].value == "month" and self.unit(k - 1, "day")):
                 return NextUnit(str(self.toks[k].value)), j
             return NextUnit(None), j
+        if name == "event" and self.unit_end(i):
+            # «после окончания квартала»: the end of a reported unit, not an undated event.
+            return NextUnit(str(self.toks[i + 1].value)), i + 2
         if name == "event":
             # The event clause runs to the end of its clause.
             j = i + 1
@@ -803,6 +807,15 @@ class Parser:
             text = " ".join(tok.text for tok in self.toks[i:j])
             return Marker("event", text), j
         return Marker(name, t.text), i + 1
+
+    def unit_end(self, i: int) -> bool:
+        """«после окончания квартала», «по окончании года»: an event marker naming a unit's end."""
+        t = self.at(i)
+        if t is None or t.kind != MARKER or t.value != "event":
+            return False
+        text = t.text.lower()
+        ends = ("после оконч", "по оконч", "после заверш", "по заверш", "после истеч", "по истеч")
+        return text.startswith(ends) and self.unit(i + 1, "year", "half", "quarter", "month")
 
     def results_of(self, j: int) -> tuple[Constituent, int] | None:
         """«по итогам I полугодия 2023 г.», «по итогам I четверти» with no due day: the unit's
@@ -1040,7 +1053,9 @@ class Parser:
         first = self.kind(j, "ordinal") and self.toks[j].value == 1
         if first:
             j += 1
-        reported = any(t.kind == MARKER and t.value == "report" for t in self.toks[j:])
+        reported = any(t.kind == MARKER and t.value == "report" for t in self.toks[j:]) or any(
+            self.unit_end(k) for k in range(j, len(self.toks))
+        )
         t = self.at(j)
         if (
             t is not None
@@ -1051,6 +1066,9 @@ class Parser:
             if self.kw(k, "working") and (first or reported):
                 k += 1
                 return WorkdaysAfter(int(t.value)), k + 1
+            if self.unit(k, "day") and self.unit_end(k + 1):
+                # «в течение 10 дней после окончания квартала»: calendar days after the unit.
+                return WorkdaysAfter(int(t.value), working=False), k + 1
             # «в течение 3 дней …» counts from an event the phrase does not date.
             end = k + 1
             while end < len(self.toks) and not self.punct(end, ",", ";", ")"):

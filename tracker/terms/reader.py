@@ -1059,7 +1059,9 @@ class _Rule:
     ) -> Window | None:
         start = ue + timedelta(days=1)
         same_year = any(isinstance(p, g.ReportOf) and p.same_year for p in self.parts)
-        if workdays is not None:
+        if workdays is not None and not workdays.working:
+            due = start + timedelta(days=workdays.count - 1)
+        elif workdays is not None:
             self.check_calendar(start.year)
             due = self.reader.calendar.nth_working_day(start, workdays.count)
         elif untils:

@@ -116,7 +116,8 @@ def describe_rule(
     if report:
         tail = "отчёт за каждый период после его окончания"
         if workdays is not None:
-            tail += f", до {workdays.count}-го рабочего дня"
+            kind = "рабочего дня" if workdays.working else "дня"
+            tail += f", до {workdays.count}-го {kind}"
         elif untils:
             tail += ", " + _item(untils[0])
         parts.append(tail)
