@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 from storekit import Syncer, act, roadmap
 
 from tracker.calendar import Shift
@@ -18,11 +18,13 @@ from tracker.store.discipline import (
     Figures,
     Outcome,
     discipline,
+    executor_figures,
     figures,
     outcome,
 )
 from tracker.store.executors import ExecutorEntry
 from tracker.store.models import Status
+from tracker.store.tables import ROADMAP
 
 ON = date(2022, 6, 15)
 LEAD = Doer(1, "Петров П.П.", lead=True)
@@ -215,3 +217,44 @@ def test_query_per_organisation(engine: Engine, sync: Syncer) -> None:
         "Управление образования": (1, 0, 0, 1, 0, 0),
         NO_ORGANISATION: (1, 0, 0, 0, 1, 0),
     }
+
+
+def _shown(result: Discipline) -> list[tuple[str, tuple[str, ...]]]:
+    """What the digest shows of the figures: the rows in order and the total, as text."""
+    rows = [(row.executor.name, row.figures.cells()) for row in result.rows]
+    return [*rows, ("total", result.total.cells())]
+
+
+@pytest.mark.parametrize("on", [date(2022, 4, 1), ON, date(2022, 7, 1), date(2023, 1, 1)], ids=str)
+def test_executor_figures_match_the_figures(engine: Engine, sync: Syncer, on: date) -> None:
+    sync(
+        roadmap(
+            "alpha",
+            act("1", ("2022-04-01", "2022-04-29")),
+            act("2", ("2022-05-01", "2022-05-31"), responsible=("Петров П.П.", "МКУ ГИМЦ")),
+            act("3", ("2022-05-01", "2022-05-20"), responsible=("Петров П.П.", "Петров П.П.")),
+            act("4", ("2022-09-01", "2022-09-30"), responsible=("МКУ ГИМЦ",)),
+            act("5", ("2022-03-01", "2022-03-31")),
+            act("6", ("2022-02-01", "2022-02-10"), responsible=("Иванов И.И.",)),
+        )
+    )
+    sync(roadmap("beta", act("1", ("2022-05-01", "2022-05-31"), responsible=("Иванов И.И.",))))
+    done = Status.DONE
+    change_status(engine, "alpha:1", done, now=NOW, actor="t", completed_on=date(2022, 4, 20))
+    change_status(engine, "alpha:2", done, now=NOW, actor="t", completed_on=date(2022, 6, 3))
+    change_status(engine, "alpha:6", done, now=NOW, actor="t", completed_on=date(2022, 3, 30))
+    extend(
+        engine, "alpha:3", date(2022, 6, 30), reason="приказ", approved_by="t", now=NOW,
+        shift=Shift.NONE,
+    )  # fmt: skip
+    change_status(engine, "alpha:5", Status.CANCELLED, now=NOW, actor="t")
+    with engine.connect() as conn:
+        ids = {row.slug: row.id for row in conn.execute(select(ROADMAP.c.slug, ROADMAP.c.id))}
+    for slugs in (["alpha"], ["beta"], ["alpha", "beta"]):
+        expected = discipline(engine, on, roadmaps=slugs)
+        found = executor_figures(engine, on, [ids[slug] for slug in slugs])
+        assert _shown(found) == _shown(expected)
+        assert [r.figures.late_days for r in found.rows] == [
+            r.figures.late_days for r in expected.rows
+        ]
+    assert executor_figures(engine, on, []).rows == ()

@@ -15,7 +15,7 @@ from tracker.config import Settings
 from tracker.notify import facts
 from tracker.notify.model import DigestFacts, FailureFacts, ItemFacts, Person, RoadmapRef
 from tracker.notify.outbox import failures_since
-from tracker.store.discipline import discipline
+from tracker.store.discipline import executor_figures
 from tracker.store.status import needs_dates
 from tracker.store.tables import ACTIVITY as A
 from tracker.store.tables import NOTIFICATION as NT
@@ -90,9 +90,7 @@ def digest_facts(
         done_late=done_late,
         needs_dates=_needs_dates(conn, directory, ids),
         failures=_failures(engine, start, recipient, ids),
-        discipline=discipline(engine, day, roadmaps=[info.slug for info in roadmaps])
-        if coordinator and ids
-        else None,
+        discipline=executor_figures(engine, day, ids) if coordinator and ids else None,
         board_url=settings.web.base_url,
     )
 
