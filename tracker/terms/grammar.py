@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from tracker.errors import PhraseError
 from tracker.terms import nodes as n
 from tracker.terms.lexer import DATE, FOREIGN, JUNK, MARKER, NUM, PUNCT, WORD, Token
 
@@ -296,7 +297,50 @@ class Parser:
         # «2009 2011 годы» after a month is a list of years, not this month's year.
         if self.year_num(i + 1) is not None:
             return node, i
+        school = self.school_year_after(i, year)
+        if school is not None:
+            return self.in_school_year(node, year, school)
+        t = self.at(i + 3)
+        if (
+            self.punct(i + 1, "-")
+            and self.year_num(i + 2) is not None
+            and t is not None
+            and t.text.lower().rstrip(".") in PLURAL_YEAR_WORDS
+        ):
+            # «апрель 2022-2023 гг.»: April of each year, or April 2022 to the end of 2023?
+            said = f"{n.describe(node)} {year}-{self.year_num(i + 2)} гг."
+            raise PhraseError(f"«{said}»: неясно, каждый год или один период", part=said)
         return n.with_year(node, year), self.skip_year_words(i + 1)
+
+    def school_year_after(self, i: int, year: int) -> int | None:
+        """«2024-2025 учебного года» at ``i``: the index after it, or None."""
+        if not self.punct(i + 1, "-", "/") or self.next_year(i + 2, year) is None:
+            return None
+        j = i + 3
+        while self.punct(j, "."):
+            j += 1
+        if not self.kw(j, "academic"):
+            return None
+        j += 1
+        while self.punct(j, "."):
+            j += 1
+        return self.skip_year_words(j)
+
+    def in_school_year(self, node: n.Node, first: int, end: int) -> tuple[n.Node, int]:
+        """«сентябрь 2024-2025 учебного года» → September 2024, «май …» → May 2025."""
+        if isinstance(node, n.Month | n.Day) and node.month is not None:
+            return n.with_year(node, first if node.month >= 9 else first + 1), end
+        if isinstance(node, n.Span) and all(
+            isinstance(x, n.Month | n.Day) and x.month is not None for x in (node.first, node.last)
+        ):
+            return n.Span(
+                self.in_school_year(node.first, first, end)[0],
+                self.in_school_year(node.last, first, end)[0],
+            ), end
+        raise PhraseError(
+            f"«{n.describe(node)}» {first}–{first + 1} учебного года: неясно, какие это месяцы",
+            part=n.describe(node),
+        )
 
     def numeral(self, i: int) -> int | None:
         """A small numeral for quarters, halves, decades: Roman, Arabic or a word."""

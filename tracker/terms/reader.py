@@ -17,7 +17,7 @@ from tracker.terms import grammar as g
 from tracker.terms import nodes as n
 from tracker.terms.lexer import FOREIGN, Token, near_miss, tokenize
 from tracker.terms.model import Expansion, Kind, Period, Window
-from tracker.terms.rule import describe_fixed, describe_rule
+from tracker.terms.rule import FREQ_WORDS, describe_fixed, describe_rule
 
 MAX_TEXT = 2000
 WEEKDAYS_GEN = ("понедельник", "вторник", "среда", "четверг", "пятница", "суббота", "воскресенье")
@@ -855,6 +855,13 @@ class _Rule:
         ):
             freqs = {"month"}
         if each:
+            scope = {"week": {"week", "day"}, "month": {"month", "week", "day"}}.get(
+                each[0].scope, set(UNIT_MONTHS) | {"week", "day"}
+            )
+            if freqs - scope - {"month"} and each[0].scope != "year":
+                # «ежеквартально, в последний четверг месяца»: which month of the quarter?
+                said = ", ".join(FREQ_WORDS.get(f, f) for f in sorted(freqs - scope))
+                raise PhraseError(f"день недели внутри правила «{said}»: неясно, в какой месяц")
             return self.weekdays(each[0], freqs)
         candidates = freqs | report_units | {b.unit for b in before} | currents
         if "half" in candidates and "year" in freqs and not report_units:
