@@ -57,6 +57,7 @@ class Vocabulary:
     trailer_openers: tuple[str, ...]
     executor_stems: tuple[str, ...]
     position_stems: tuple[str, ...]
+    result_stems: tuple[str, ...]
     deadline_stems: tuple[str, ...]
     deadline_openers: frozenset[str]
     period_parts: tuple[str, ...]
@@ -124,6 +125,7 @@ def vocabulary() -> Vocabulary:
         trailer_openers=_strings(data["trailer"], "openers"),
         executor_stems=_strings(data["flat"], "executor_stems"),
         position_stems=_strings(data["flat"], "position_stems"),
+        result_stems=_strings(data["flat"], "result_stems"),
         deadline_stems=_strings(data["flat"], "deadline_stems"),
         deadline_openers=frozenset(_strings(data["flat"], "deadline_openers")),
         period_parts=_strings(period, "parts"),

@@ -50,8 +50,8 @@ _SECTION = re.compile(
 _HEADER_MAX_LINE_WORDS = 4
 _SHORT = 6
 """Spans up to this long are asked whether they read as a deadline when they should not."""
-_LONGEST = {Column.NUMBER: 1, Column.TITLE: 45, Column.DEADLINE: 12, Column.RESPONSIBLE: 16,
-            Column.RESULT: 20, _EXTRA: 20}  # fmt: skip
+_LONGEST = {Column.NUMBER: 1, Column.TITLE: 90, Column.DEADLINE: 12, Column.RESPONSIBLE: 16,
+            Column.RESULT: 80, _EXTRA: 40}  # fmt: skip
 _LONGEST_LINES = {Column.NUMBER: 1, Column.TITLE: 4, Column.DEADLINE: 3, Column.RESPONSIBLE: 6,
                   Column.RESULT: 4, _EXTRA: 4}  # fmt: skip
 
@@ -216,6 +216,14 @@ def _find_header(
             if word[:1].isupper() and _stem_column(word) is None and not _is_continuation(word):
                 break
             taken += 1
+        if (
+            taken + 1 < len(words)
+            and words[taken][:1].isupper()
+            and fold(words[taken]) not in ("раздел", "часть", "блок", "направление")
+            and is_row_number(words[taken + 1])
+            and header_columns(words[:taken]) is not None
+        ):
+            taken += 1  # a last header cell the vocabulary does not name, right before row 1
         columns = header_columns(words[:taken])
         if columns is not None:
             rest = " ".join(words[taken:])
@@ -299,6 +307,7 @@ def _executor_score(text: str) -> float:
     words = re.findall(r"[а-яёa-z]+", folded)
     stems = vocabulary().executor_stems
     organisations = sum(1 for word in words if word.startswith(stems))
+    organisations += sum(1 for stem in stems if " " in stem and stem in folded)
     organisations += len(_ABBREVIATION.findall(text))  # «КДН и ЗП», «ОМВД», «МБОУ»
     if people == 0 and organisations == 0:
         return -3.0
@@ -306,6 +315,27 @@ def _executor_score(text: str) -> float:
     if text[:1].islower():
         value -= 2.0
     return value
+
+
+def _opens_result(text: str) -> bool:
+    """A result, product or place («Приказ …», «Не менее 20 специалистов», «Выставочный зал»)."""
+    folded = fold(text).lstrip("«\"(")
+    return folded.startswith(vocabulary().result_stems)
+
+
+def _results_inside(text: str, by_lines: bool) -> int:
+    """Lines (or capitalised words after the first) of an executors' cell that open a result."""
+    if by_lines:
+        return sum(_opens_result(line) for line in text.split("\n")[1:])
+    words = text.split()
+    return sum(
+        1
+        for index in range(1, len(words))
+        if words[index][:1].isupper()
+        and not words[index - 1].endswith((",", "и"))
+        and not _PERSON.match(" ".join(words[index : index + 2]))
+        and _opens_result(" ".join(words[index:]))
+    )
 
 
 class _Parser:
@@ -353,10 +383,13 @@ class _Parser:
                 value -= 3.0
             return value
         if column == Column.RESPONSIBLE:
-            return _executor_score(text)
+            value = _executor_score(text)
+            if _opens_result(text):
+                value -= 3.0
+            return value - 3.0 * _results_inside(self.text(start, end), self.by_lines)
         if not (text[:1].isupper() or text[:1] in "«\"(" or text[:1].isdigit()):
             return None  # a cell starts with a capital; lower case goes on the cell before
-        value = 0.3
+        value = 0.3 + (1.0 if _opens_result(text) else 0.0)
         if count <= _SHORT and _reads_as_deadline(text):
             value -= 2.0
         return value
