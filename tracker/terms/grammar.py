@@ -840,6 +840,8 @@ class Parser:
             if self.unit(k) and not (self.toks[k].value == "month" and self.unit(k - 1, "day")):
                 return NextUnit(str(self.toks[k].value)), j
             return NextUnit(None), j
+        if name == "event" and self.unit_end(i, numbered=True):
+            return Unknown(t), i + 1  # «по окончании I полугодия»: a unit's end with no term
         if name == "event" and self.unit_end(i):
             # «после окончания квартала»: the end of a reported unit, not an undated event.
             return NextUnit(str(self.toks[i + 1].value)), i + 2
@@ -852,14 +854,20 @@ class Parser:
             return Marker("event", text), j
         return Marker(name, t.text), i + 1
 
-    def unit_end(self, i: int) -> bool:
-        """«после окончания квартала», «по окончании года»: an event marker naming a unit's end."""
+    def unit_end(self, i: int, numbered: bool = False) -> bool:
+        """«после окончания квартала», «по окончании года»: an event marker naming a unit's end
+        (``numbered``: «по окончании I полугодия», a numbered unit)."""
         t = self.at(i)
         if t is None or t.kind != MARKER or t.value != "event":
             return False
         text = t.text.lower()
         ends = ("после оконч", "по оконч", "после заверш", "по заверш", "после истеч", "по истеч")
-        return text.startswith(ends) and self.unit(i + 1, "year", "half", "quarter", "month")
+        k = i + 2 if numbered and self.numeral(i + 1) is not None else i + 1
+        if numbered and k == i + 1:
+            return False
+        return text.startswith(ends) and self.unit(
+            k, "year", "half", "quarter", "month", "schoolquarter", "trimester"
+        )
 
     def results_of(self, j: int) -> tuple[Constituent, int] | None:
         """«по итогам I полугодия 2023 г.», «по итогам I четверти» with no due day: the unit's

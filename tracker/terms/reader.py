@@ -997,11 +997,22 @@ class _Rule:
             out = []
             for item in items:
                 start, end = n.bounds(item, us.year)
+                if len(untils) > 1:
+                    raise PhraseError("несколько сроков «до» при месяцах внутри правила")
                 if untils:
                     end = self.until_in_unit(untils[0], unit, us, ue)
                     if end < start:
                         raise PhraseError("срок «не позднее» раньше начала окна")
                 out.append(_window(start=start, due=end))
+            return out
+        if len(untils) > 1:
+            # «ежегодно до 15 апреля и до 15 октября»: one window up to each deadline.
+            dues = sorted({self.until_in_unit(u, unit, us, ue) for u in untils})
+            out, start = [], us
+            for due in dues:
+                if due >= start:
+                    out.append(_window(start=start, due=due))
+                start = due + timedelta(days=1)
             return out
         if untils:
             due = self.until_in_unit(untils[0], unit, us, ue)
@@ -1071,6 +1082,8 @@ class _Rule:
         elif workdays is not None:
             self.check_calendar(start.year)
             due = self.reader.calendar.nth_working_day(start, workdays.count)
+        elif len(untils) > 1:
+            raise PhraseError("несколько сроков «до» в одном правиле отчётов")
         elif untils:
             target = untils[0].target
             if isinstance(target, g.DayOf):

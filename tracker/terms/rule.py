@@ -122,5 +122,5 @@ def describe_rule(
             tail += ", " + _item(untils[0])
         parts.append(tail)
     elif untils:
-        parts.append(_item(untils[0]))
+        parts.append("; ".join(_item(u) for u in untils))
     return head + (": " + ", ".join(parts) if parts else "")
