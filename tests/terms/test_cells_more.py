@@ -2432,6 +2432,38 @@ CASES: list[Any] = [
         False,
         "r13-during-year-by-schedule",
     ),
+    case(
+        "Март 2023 г. (по согласованию)",
+        P,
+        ONCE,
+        [("2023-03-01", "2023-03-31")],
+        True,
+        "r17-month-agreement-note-in-parens",
+    ),
+    case(
+        "март 2023 (по отдельному графику)",
+        P,
+        ONCE,
+        [("2023-03-01", "2023-03-31")],
+        True,
+        "r17-month-schedule-note-in-parens",
+    ),
+    case(
+        "по отдельному графику (март 2023)",
+        P,
+        ONCE,
+        [("2023-03-01", "2023-03-31")],
+        True,
+        "r17-schedule-note-then-month",
+    ),
+    case(
+        "ежегодно, согласно графику",
+        P,
+        REC,
+        [("2022-01-01", "2022-12-31"), ("2023-01-01", "2023-12-31"), ("2024-01-01", "2024-12-31")],
+        True,
+        "r10-yearly-by-schedule-warns",
+    ),
 ]
 
 

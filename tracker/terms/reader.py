@@ -104,6 +104,10 @@ class _Reader:
                     f"пропущен текст, не относящийся к сроку: «{_clip(' '.join(foreign))}»"
                 )
             return self.result(Kind.UNSCHEDULED, [], f"без даты: {why.lower()}")
+        for p in parts:
+            if isinstance(p, g.Marker) and p.name == "unscheduled":
+                # «март 2023 (по отдельному графику)»: the date written wins; say what was left.
+                self.warnings.append(f"указание без даты пропущено: «{p.text}»")
         dropped = self.account(parts, bool(schedulable))
         if self.clocks and schedulable:
             said = ", ".join(f"«{_clip(c)}»" for c in self.clocks)
