@@ -312,6 +312,7 @@ def _executor_score(text: str) -> float:
     if people == 0 and organisations == 0:
         return -3.0
     value = 2.0 * people + 1.0 * min(organisations, 3) - 0.1 * max(len(words) - 8, 0)
+    value -= _stray_front(text)
     if text[:1].islower():
         value -= 2.0
     return value
@@ -336,6 +337,48 @@ def _results_inside(text: str, by_lines: bool) -> int:
         and not _PERSON.match(" ".join(words[index : index + 2]))
         and _opens_result(" ".join(words[index:]))
     )
+
+
+def _executor_inside(title: str) -> float:
+    """A penalty for a title running on into an executor: a capitalised executor word after
+    the title's second word, not inside quotes («… коллективов Центр тестирования»)."""
+    words = title.split()
+    stems = vocabulary().executor_stems
+    quoted = False
+    for index, word in enumerate(words):
+        if word.startswith(("«", '"')):
+            quoted = True
+        if index >= 2 and not quoted and word[:1].isupper() and fold(word).startswith(stems):
+            return 1.0
+        if word.endswith(("»", '"')):
+            quoted = False
+    return 0.0
+
+
+def _stray_front(text: str) -> float:
+    """A penalty for words in front of an executor that belong to the cell before: an
+    abbreviation right before an executor word or a name («ГТО Комитет по …», a title's last
+    word), or words before a name that name no post or organisation («на год Шилов А.Г.»)."""
+    vocab = vocabulary()
+    stems = (*vocab.executor_stems, *vocab.position_stems)
+    words = text.split()
+    if len(words) > 1 and _ABBREVIATION.match(words[0]) and words[1][:1].isupper():
+        rest = " ".join(words[1:])
+        if fold(words[1]).startswith(stems) or _PERSON.match(rest):
+            return 1.5
+    if len(words) > 2 and _ABBREVIATION.match(words[0]) and not words[0].endswith(","):
+        for before, word in itertools.pairwise(words[1:]):
+            if word[:1].isupper() and fold(word).startswith(stems) and not before.endswith(","):
+                return 1.5  # «ГТО в газете «Вестник» Пресс-служба»: the title's end in front
+    last = fold(words[-1]).strip("«»\"'(),.:;") if words else ""
+    if len(words) > 1 and (last in vocab.deadline_openers or last.startswith("еже")):
+        return 1.5  # «… Управление образования ежегодно в»: the deadline's start behind
+    person = _PERSON.search(text)
+    if person is not None and person.start() > 0:
+        front = re.findall(r"[а-яёa-z]+", fold(text[: person.start()]))
+        if front and not any(word.startswith(stems) for word in front):
+            return 1.5
+    return 0.0
 
 
 class _Parser:
@@ -381,7 +424,7 @@ class _Parser:
                 value -= 3.0
             if _PERSON.fullmatch(text.strip(" ,")):
                 value -= 3.0
-            return value
+            return value - _executor_inside(text)
         if column == Column.RESPONSIBLE:
             value = _executor_score(text)
             if _opens_result(text):
