@@ -297,13 +297,21 @@ class _Reader:
             k += len(group)
         yearless = [item for item in flat if not _item_has_year(item)]
         if yearless and len(yearless) == len(flat):
-            return self.yearless(regrouped)
+            read = self.yearless(regrouped)
+            if len(flat) == 2 and any(SCHOOL_TERM_NOTE in w for w in self.warnings):
+                # «I четверть с 02.09 по 25.10»: the dates written, checked against the term.
+                if read.kind is not Kind.ONCE or len(read.windows) != 2:
+                    raise PhraseError("четверть (триместр) и даты рядом: неясно, какой год")
+                return self.result(Kind.ONCE, self.dated_term(list(read.windows)), read.rule)
+            return read
         if yearless:
             item = yearless[0]
             raise PhraseError(f"не указан год: «{_item_text(item)}»", part=_item_text(item))
         windows = [self.merge([self.item_window(item) for item in group]) for group in regrouped]
         if len(set(windows)) == 2 and "(" in self.text:
             windows = self.parenthesized(windows)
+        if len(set(windows)) == 2 and any(SCHOOL_TERM_NOTE in w for w in self.warnings):
+            windows = self.dated_term(windows)
         for window in windows:
             if window.due < self.period.start or (window.start or window.due) > self.period.end:
                 self.warnings.append(
@@ -313,6 +321,27 @@ class _Reader:
                 break
         self.check_weekdays(flat)
         return self.result(Kind.ONCE, windows, describe_fixed(regrouped))
+
+    def dated_term(self, windows: list[Window]) -> list[Window]:
+        """«I четверть: 02.09.2024 – 25.10.2024»: the dates written are the school's calendar;
+        the term's months only check them."""
+        terms = [
+            w
+            for w in windows
+            if w.start is not None
+            and w.start.day == 1
+            and w.due == n.month_end(w.due.year, w.due.month)
+            and (w.due.year - w.start.year) * 12 + w.due.month - w.start.month >= 1
+        ]
+        if len(terms) != 1 or terms[0].start is None:
+            return windows
+        term_start, term_due = terms[0].start, terms[0].due
+        dates = next(w for w in windows if w != terms[0])
+        if dates.due < term_start or (dates.start or dates.due) > term_due:
+            raise PhraseError("даты не попадают в месяцы названной четверти (триместра)")
+        self.warnings[:] = [w for w in self.warnings if SCHOOL_TERM_NOTE not in w]
+        self.warnings.append("четверть (триместр) прочитана по датам, написанным рядом")
+        return [dates]
 
     def parenthesized(self, windows: list[Window]) -> list[Window]:
         """«II квартал (до 30 июня) 2023 г.»: a deadline in parentheses restates or narrows the
@@ -436,6 +465,7 @@ class _Reader:
 _Item = n.Node | g.Until | g.From | g.BeforeEnd
 
 
+SCHOOL_TERM_NOTE = "учебного года прочитан"
 _PARENS = re.compile(r"\([^()]*\)")
 
 
