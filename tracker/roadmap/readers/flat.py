@@ -175,6 +175,28 @@ def _cell_columns(lines: list[list[str]]) -> list[Kinds] | None:
     return columns
 
 
+def _header_by_cells(words: list[str]) -> tuple[int, list[Kinds] | None]:
+    """A one-line header with cells the vocabulary does not name («№ Дата / выезда Населённый
+    пункт, вид работы Состав бригады …»): the words up to row 1 (or a section) cut into cells at
+    each capitalised word; (words taken, columns) or (0, None)."""
+    end = next(
+        (i for i, word in enumerate(words[:30]) if is_row_number(word) or fold(word) == "раздел"),
+        None,
+    )
+    if end is None or end < 3:
+        return 0, None
+    cells: list[list[str]] = []
+    for word in words[:end]:
+        if not (word[:1].isupper() or word.startswith("№") or _header_word(word)):
+            return 0, None
+        if cells and not (word[:1].isupper() or word.startswith("№")):
+            cells[-1].append(word)
+        else:
+            cells.append([word])
+    columns = _cell_columns(cells)
+    return (end, columns) if columns is not None else (0, None)
+
+
 def _header_word(word: str) -> bool:
     return (
         _stem_column(word) is not None
@@ -225,6 +247,8 @@ def _find_header(
         ):
             taken += 1  # a last header cell the vocabulary does not name, right before row 1
         columns = header_columns(words[:taken])
+        if columns is None:
+            taken, columns = _header_by_cells(words)
         if columns is not None:
             rest = " ".join(words[taken:])
             return index, index + 1, rest or None, columns, False
@@ -283,7 +307,9 @@ def _deadline_reading(text: str) -> int | None:
         return None
     words = text.split()
     redundant = 0
-    if len(words) > 1:  # a span with junk in front reads the same without its first word
+    if len(words) > 1 and not _may_open_deadline(words[0]):
+        # a span with junk in front reads the same without its first word («до», «ежегодно»
+        # are the deadline's own)
         shorter = _reading(" ".join(words[1:]))
         redundant = int(shorter is not None and shorter[:2] == reading[:2])
     skipped = reading[2]
@@ -343,7 +369,7 @@ def _executor_inside(title: str) -> float:
     """A penalty for a title running on into an executor: a capitalised executor word after
     the title's second word, not inside quotes («… коллективов Центр тестирования»)."""
     words = title.split()
-    stems = vocabulary().executor_stems
+    stems = (*vocabulary().executor_stems, *vocabulary().position_stems)
     quoted = False
     for index, word in enumerate(words):
         if word.startswith(("«", '"')):
