@@ -107,6 +107,32 @@ CASES: list[Any] = [
     case("Директор школы, май 2023", P, ONCE, span("2023-05-01", "2023-05-31"), True, "r17-person"),
     case("Спортзал школы, 20 апреля 2023 г.", P, ONCE, day("2023-04-20"), True, "r17-gym"),
     case("Отчёт - до 1 марта 2023", P, ONCE, until("2023-03-01"), True, "r17-label-dash"),
+    # a word that names what is done («плана мероприятий») before the deadline is dropped text
+    # with a warning, not a silent skip; after what it qualifies it stays quiet (rule 13)
+    case(
+        "плана мероприятий до 15.09. 2022 г.",
+        P,
+        ONCE,
+        until("2022-09-15"),
+        True,
+        "r17-topic-before",
+    ),
+    case(
+        "IV квартал 2022, мероприятия",
+        P,
+        ONCE,
+        span("2022-10-01", "2022-12-31"),
+        True,
+        "r17-topic-after",
+    ),
+    case(
+        "в течение периода реализации программы",
+        P,
+        CONT,
+        span("2022-01-01", "2024-12-31"),
+        False,
+        "r13-topic-qualifies",
+    ),
     case("Доклад: 1 марта 2023", P, ONCE, day("2023-03-01"), True, "r17-label-colon"),
     case("Информация — к 1 марта 2023", P, ONCE, until("2023-03-01"), True, "r17-label-emdash"),
     case(

@@ -798,7 +798,10 @@ class Parser:
                 return Sep("-"), i + 1
             return None, i + 1
         if t.kind == "topic":
-            return None, i + 1
+            # «в течение периода реализации программы»: a topic after what it qualifies goes
+            # quietly; elsewhere («плана мероприятий до …») it is text beside the deadline,
+            # dropped with a warning like any other word.
+            return (None, i + 1) if self._qualifies(i) else None
         if t.is_kw("and"):
             return Sep("and"), i + 1
         if t.is_kw("or"):
@@ -806,6 +809,18 @@ class Parser:
         if t.is_kw("onward"):
             return Onward(), i + 1
         return None
+
+    def _qualifies(self, i: int) -> bool:
+        """Whether the topic word at ``i`` follows a word it qualifies («периода реализации»,
+        «срока действия плана»), directly or through other topic words."""
+        while i > 0:
+            before = self.toks[i - 1]
+            if before.kind in ("keyword", MARKER, "unit"):
+                return True
+            if before.kind != "topic":
+                return False
+            i -= 1
+        return False
 
     def c_marker(self, i: int, out: list[Constituent]) -> tuple[Constituent | None, int] | None:
         t = self.toks[i]

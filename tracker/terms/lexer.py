@@ -47,7 +47,7 @@ _AFTER_HM = re.compile(r"\s*(?:(?P<digit>[.\d])|(?P<word>[а-яa-z]+))")
 CASE_ENDINGS = frozenset({"х", "ти", "ми", "и", "ух", "ех", "мя", "ое", "ого"})
 # Tokens that are not part of any deadline: dropped, named in a warning.
 JUNK = "junk"
-FOREIGN = frozenset({"word", JUNK, "abbr", "counted"})
+FOREIGN = frozenset({"word", JUNK, "abbr", "counted", "topic"})
 
 
 class Token(NamedTuple):
