@@ -18,9 +18,9 @@ from tracker.terms import Period
 UNSEEN = Path(__file__).resolve().parent.parent / "fixtures" / "unseen"
 sys.path.insert(0, str(UNSEEN))
 
-from make import TEXT_STYLES, write_txt  # noqa: E402
-from plans import PLANS  # noqa: E402
-from score import score  # noqa: E402
+from make import TEXT_STYLES, write_txt  # type: ignore[import-not-found]  # noqa: E402
+from plans import PLANS  # type: ignore[import-not-found]  # noqa: E402
+from score import score  # type: ignore[import-not-found]  # noqa: E402
 
 LEAST = 0.80
 
