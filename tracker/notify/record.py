@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import cast
 
 from sqlalchemy import Connection, select
 
@@ -117,14 +118,9 @@ class Recorded:
     years: set[int] = field(default_factory=set)  # of the candidates' dates
 
 
-@dataclass(frozen=True, slots=True)
-class _Candidate:
-    id: int
-    activity_id: int
-    roadmap_id: int
-    start: date | None
-    effective_due: date
-    checkin: bool
+#: One candidate as the driver gives it: (occurrence id, activity id, roadmap id, start,
+#: effective due, occurrence kind) — the row itself, no object per row.
+_Candidate = tuple[int, int, int, date | None, date, str]
 
 
 def candidate_chunks(
@@ -144,11 +140,7 @@ def candidate_chunks(
     # options on the statement, not the connection: the writes between chunks must not stream
     result = conn.execute(statement.execution_options(stream_results=True, yield_per=size))
     for rows in result.partitions(size):
-        yield [
-            _Candidate(row.id, row.activity_id, row.roadmap_id, row.start, row.effective_due,
-                       row.kind == "checkin")
-            for row in rows
-        ]  # fmt: skip
+        yield cast(list[_Candidate], rows)  # rows are tuples
 
 
 def executors_of(
@@ -197,33 +189,35 @@ def record_items(
     done = Recorded()
     writer = NotificationWriter(reader.dialect.name == "postgresql", now)
     fan_out = _FanOut(writer)
+    unique_coordinators: dict[int, list[Person]] = {}
     for chunk in candidate_chunks(reader, dates):
-        executors = executors_of(reader, directory, {c.activity_id for c in chunk})
-        made = made_keys(reader, [c.id for c in chunk])
+        executors = executors_of(reader, directory, {c[1] for c in chunk})
+        made = made_keys(reader, [c[0] for c in chunk])
         rows: list[tuple[object, ...]] = []
-        for candidate in chunk:
-            roadmap = directory.roadmaps.get(candidate.roadmap_id)
+        for occurrence_id, activity_id, roadmap_id, start, effective_due, kind in chunk:
+            roadmap = directory.roadmaps.get(roadmap_id)
             if roadmap is None:
                 continue  # an archived roadmap
             done.examined += 1
-            done.years.add(candidate.effective_due.year)
-            if candidate.start is not None:
-                done.years.add(candidate.start.year)
-            answers = tracks.made(
-                (roadmap.timezone, candidate.effective_due, candidate.start, candidate.checkin)
-            )
+            done.years.add(effective_due.year)
+            if start is not None:
+                done.years.add(start.year)
+            answers = tracks.made((roadmap.timezone, effective_due, start, kind == "checkin"))
             if not answers:
                 continue
+            coordinators = unique_coordinators.get(roadmap_id)
+            if coordinators is None:  # the same few per roadmap: made unique once a pass
+                coordinators = unique_coordinators[roadmap_id] = _unique(roadmap.coordinators)
             for role, people in (
-                (_EXECUTOR, executors.get(candidate.activity_id, ())),
-                (_COORDINATOR, roadmap.coordinators),
+                (_EXECUTOR, _unique(executors.get(activity_id, ()))),
+                (_COORDINATOR, coordinators),
             ):
-                for person in _unique(people):
+                for person in people:
                     answer = answers.get((role, person.timezone))
                     if answer is None:
                         continue
                     prefix, suffix, tail = fan_out.parts(answer, person)
-                    key = f"{prefix}{candidate.id}{suffix}"
+                    key = f"{prefix}{occurrence_id}{suffix}"
                     if key in made:
                         continue
                     if not person.emails:
@@ -231,7 +225,7 @@ def record_items(
                         continue
                     if answer.send_at > now:
                         done.deferred += 1
-                    rows.append((key, candidate.id, *tail))
+                    rows.append((key, occurrence_id, *tail))
         if rows:
             with write() as tx:
                 inserted = writer.insert(tx, rows)
