@@ -14,8 +14,6 @@ with ``force``.
 from __future__ import annotations
 
 import difflib
-import os
-import tempfile
 import tomllib
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, datetime
@@ -24,6 +22,7 @@ from typing import Any
 
 import tomli_w
 
+from tracker.atomic import write_text_atomically
 from tracker.errors import InputError, UsageError
 from tracker.roadmap.importer import check_timezone, read_deadline
 from tracker.roadmap.model import Activity, Roadmap
@@ -218,54 +217,7 @@ def write(roadmap: Roadmap, path: Path, *, force: bool = False) -> None:
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise UsageError(f"cannot write {path}: the folder {folder} does not exist")
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temporary, 0o666 & ~_umask())
-        if force:
-            os.replace(temporary, path)
-        else:
-            _publish_without_clobbering(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    _sync_folder(folder)
-
-
-def _publish_without_clobbering(temporary: str, path: Path) -> None:
-    """Rename ``temporary`` to ``path`` unless ``path`` appeared meanwhile."""
-    try:
-        os.link(temporary, path)  # fails if path exists: the check and the write are one step
-    except FileExistsError:
-        raise UsageError(f"{path} already exists", hint="pass --force to replace it") from None
-    except OSError:  # a file system without hard links
-        if path.exists():
-            raise UsageError(f"{path} already exists", hint="pass --force to replace it") from None
-        os.replace(temporary, path)
-        return
-    os.unlink(temporary)
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def _sync_folder(folder: Path) -> None:
-    try:
-        descriptor = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(descriptor)
-    except OSError:
-        pass
-    finally:
-        os.close(descriptor)
+    write_text_atomically(path, text, replace=force)
 
 
 # --- reading ----------------------------------------------------------------------------------

@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
-import tempfile
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -22,6 +20,7 @@ from pathlib import Path
 import tomlkit
 from tomlkit.items import AoT, Table
 
+from tracker.atomic import write_text_atomically
 from tracker.csv_safe import neutralise
 from tracker.errors import InputError
 from tracker.roadmap.people_match import Candidate
@@ -133,18 +132,8 @@ def _save(document: tomlkit.TOMLDocument, path: Path) -> list[ExecutorEntry]:
     folder = path.parent
     if not folder.is_dir():
         raise InputError(f"cannot write {path}: the folder {folder} does not exist")
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        if path.exists():
-            os.chmod(temporary, path.stat().st_mode & 0o777)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    mode = path.stat().st_mode & 0o777 if path.exists() else None
+    write_text_atomically(path, text, mode=mode)
     return entries
 
 
