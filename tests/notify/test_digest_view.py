@@ -83,7 +83,7 @@ def test_digest_starts_with_the_figures_and_lists_activities_once() -> None:
     assert "Исполнитель: " in text and "соисполнители: Петрова Анна Сергеевна" in text
     assert "https://tracker.example.org/board" in text
     html = rendered.html
-    assert "<th scope=\"col\"" in html and "Итого" in html
+    assert '<th scope="col"' in html and "Итого" in html
     assert 'href="https://tracker.example.org/activity/chelyabinsk-2021/' in html
 
 

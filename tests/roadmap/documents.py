@@ -57,7 +57,7 @@ class _WordLists:
             f'<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="{fmt0}"/>'
             '<w:lvlText w:val="%1."/><w:lvlJc w:val="left"/></w:lvl>'
             '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="decimal"/>'
-            f'{"<w:isLgl/>" if roman and dotted else ""}'
+            f"{'<w:isLgl/>' if roman and dotted else ''}"
             f'<w:lvlText w:val="{text1}"/><w:lvlJc w:val="left"/></w:lvl>'
             "</w:abstractNum>"
         )

@@ -158,9 +158,7 @@ ROWS = [
 @pytest.mark.parametrize(
     ("name", "data"),
     [
-        pytest.param(
-            "people.csv", _csv(ROWS, "utf-8-sig"), id="csv-semicolon-bom"
-        ),
+        pytest.param("people.csv", _csv(ROWS, "utf-8-sig"), id="csv-semicolon-bom"),
         pytest.param("people.csv", _csv(ROWS, "cp1251"), id="csv-1251"),
         pytest.param("people.xlsx", _xlsx(ROWS), id="xlsx"),
     ],

@@ -32,7 +32,8 @@ PERIOD = Period(date(2022, 1, 1), date(2024, 12, 31))
             id="range-and-day",
         ),
         pytest.param(
-            "с 01.10.2022 по 31.12.2022", [Window(date(2022, 12, 31), date(2022, 10, 1))],
+            "с 01.10.2022 по 31.12.2022",
+            [Window(date(2022, 12, 31), date(2022, 10, 1))],
             id="words",
         ),
         pytest.param(

@@ -278,5 +278,5 @@ def test_rows_that_read_are_fixed_on_their_own_page(admin: Client) -> None:
     response = admin.submit(f"{path}/row/{one}", f"{path}/row", index=one, key="1",
                             do="phrase", phrase="до 16.09.2022")  # fmt: skip
     assert response.headers["location"] == f"{path}?m=row#row-{one}"
-    assert "Исправлено на</dt><dd class=\"phrase\">до 16.09.2022" in admin.get(path).text
+    assert 'Исправлено на</dt><dd class="phrase">до 16.09.2022' in admin.get(path).text
     assert admin.get(f"{path}/row/99").status_code == 404

@@ -18,6 +18,7 @@ def _steps(engine: Any) -> Any:
     from tracker.daemon.heartbeat import WorkerId
     from tracker.daemon.lock import DbMutex
     from tracker.daemon.steps import Steps
+
     links = mail_links(engine)
     return Steps(engine, app().settings, WorkerId.mine(), mutex=DbMutex(engine), link_maker=links)
 

@@ -114,4 +114,3 @@ def import_command(
         )
     for line in unreadable_summary(roadmap):
         click.echo(f"tracker: {line}" if not line.startswith(" ") else line, err=True)
-

@@ -89,7 +89,5 @@ def reopen_command(ref: str, due: date | None, by: str | None, comment: str | No
     from tracker.store.changes import reopen
     from tracker.store.present import describe_change
 
-    change = reopen(
-        app().engine(), ref, now=app().now(), actor=actor(by), due=due, comment=comment
-    )
+    change = reopen(app().engine(), ref, now=app().now(), actor=actor(by), due=due, comment=comment)
     click.echo(describe_change(change))

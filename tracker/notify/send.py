@@ -288,7 +288,8 @@ class _Pass:
             return Result(row, Outcome.FAILED if error.permanent else Outcome.RETRY, str(error))
         except Exception as error:  # a poisoned row must not end the pass; its traceback is logged
             logging.getLogger(__name__).error(
-                "send: message %s failed unexpectedly; it goes back to the outbox", row.id,
+                "send: message %s failed unexpectedly; it goes back to the outbox",
+                row.id,
                 exc_info=True,
             )
             return Result(row, Outcome.RETRY, f"unexpected {type(error).__name__}: {error}")

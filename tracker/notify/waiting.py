@@ -137,9 +137,7 @@ def waiting_groups(
         )
         .order_by(NT.c.recipient_key, NT.c.day)
     )  # fmt: skip
-    result = conn.execute(
-        statement.execution_options(stream_results=True, yield_per=STREAM_CHUNK)
-    )
+    result = conn.execute(statement.execution_options(stream_results=True, yield_per=STREAM_CHUNK))
     group: ItemGroup | None = None
     day_text = ""
     for rows in result.partitions(STREAM_CHUNK):

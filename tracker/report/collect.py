@@ -106,7 +106,11 @@ def build_report(
         rows=tuple(rows_of(facts, on, comments)),
         titles=tuple((row.slug, row.title) for row in titles),
         discipline=Discipline(
-            on=on, start=start, end=end, rows=found.rows, total=found.total,
+            on=on,
+            start=start,
+            end=end,
+            rows=found.rows,
+            total=found.total,
             organisations=found.organisations,
         ),
     )

@@ -279,8 +279,10 @@ class _Builder:
         lead = self.header.first(Column.NUMBER)
         if lead is not None and lead < len(cells) and is_row_number(cells[lead]):
             return False
-        spots = {*self.header.positions.get(Column.NUMBER, ()), *self.header.positions.get(
-            Column.TITLE, ())}
+        spots = {
+            *self.header.positions.get(Column.NUMBER, ()),
+            *self.header.positions.get(Column.TITLE, ()),
+        }
         in_front = any(not is_blank(cells[p]) for p in spots if p < len(cells))
         text = " ".join(cell for cell in cells if cell.strip())
         return is_trailer(text, by_shape=in_front)

@@ -25,9 +25,7 @@ LIMIT = 3
 
 _QUOTES = str.maketrans("", "", "«»\"'“”„`")
 _INITIALS_AFTER = re.compile(r"^(?P<surname>[^\W\d_]{2,})\s+(?P<initials>(?:[^\W\d_]\.\s*){1,2})$")
-_INITIALS_BEFORE = re.compile(
-    r"^(?P<initials>(?:[^\W\d_]\.\s*){1,2})\s*(?P<surname>[^\W\d_]{2,})$"
-)
+_INITIALS_BEFORE = re.compile(r"^(?P<initials>(?:[^\W\d_]\.\s*){1,2})\s*(?P<surname>[^\W\d_]{2,})$")
 _FULL = re.compile(r"^(?P<surname>[^\W\d_]{2,})\s+(?P<given>[^\W\d_]{2,}(?:\s+[^\W\d_]{2,})?)$")
 
 

@@ -312,9 +312,19 @@ def discipline_facts(
         where.append(OC.c.effective_due <= end)
     statement = (
         select(
-            OC.c.id, OC.c.activity_id, RM.c.slug, A.c.key, A.c.title, OC.c.start, OC.c.due,
-            OC.c.extended_due, OC.c.effective_due, OC.c.status, OC.c.completed_on,
-            A.c.deadline, A.c.position,
+            OC.c.id,
+            OC.c.activity_id,
+            RM.c.slug,
+            A.c.key,
+            A.c.title,
+            OC.c.start,
+            OC.c.due,
+            OC.c.extended_due,
+            OC.c.effective_due,
+            OC.c.status,
+            OC.c.completed_on,
+            A.c.deadline,
+            A.c.position,
         )
         .select_from(OC.join(A, OC.c.activity_id == A.c.id).join(RM, A.c.roadmap_id == RM.c.id))
         .where(and_(*where))
@@ -325,10 +335,19 @@ def discipline_facts(
         doers = _doers(conn, sorted({row.activity_id for row in rows}))
     return [
         Fact(
-            occurrence_id=row.id, roadmap=row.slug, number=row.key, title=row.title,
-            start=row.start, due=row.due, extended_due=row.extended_due,
-            effective_due=row.effective_due, status=row.status, completed_on=row.completed_on,
-            doers=doers.get(row.activity_id, ()), deadline=row.deadline, position=row.position,
+            occurrence_id=row.id,
+            roadmap=row.slug,
+            number=row.key,
+            title=row.title,
+            start=row.start,
+            due=row.due,
+            extended_due=row.extended_due,
+            effective_due=row.effective_due,
+            status=row.status,
+            completed_on=row.completed_on,
+            doers=doers.get(row.activity_id, ()),
+            deadline=row.deadline,
+            position=row.position,
         )
         for row in rows
     ]
@@ -338,8 +357,13 @@ def _doers(conn: Connection, activity_ids: list[int]) -> dict[int, tuple[Doer, .
     out: dict[int, list[Doer]] = defaultdict(list)
     statement = (
         select(
-            AE.c.activity_id, AE.c.name, AE.c.lead, AE.c.executor_id,
-            EX.c.name.label("executor"), EX.c.kind, EX.c.organisation,
+            AE.c.activity_id,
+            AE.c.name,
+            AE.c.lead,
+            AE.c.executor_id,
+            EX.c.name.label("executor"),
+            EX.c.kind,
+            EX.c.organisation,
         )
         .select_from(AE.outerjoin(EX, AE.c.executor_id == EX.c.id))
         .order_by(AE.c.activity_id, AE.c.position)
@@ -350,7 +374,10 @@ def _doers(conn: Connection, activity_ids: list[int]) -> dict[int, tuple[Doer, .
             name = row.executor or row.name or "—"
             out[row.activity_id].append(
                 Doer(
-                    row.executor_id, name, row.kind or "person", bool(row.lead),
+                    row.executor_id,
+                    name,
+                    row.kind or "person",
+                    bool(row.lead),
                     row.organisation,
                 )
             )

@@ -2,9 +2,9 @@
 
 A :class:`Draft` lives from the upload until Save (or until it is a day old) in the server's
 memory, or in a private folder that every server process shares (``tracker serve``): nothing
-is written to the schedules or the database before Save. Corrections are kept the way the schedule file keeps them:
-a phrase the admin rewrote is ``override_phrase`` next to the deadline as written, dates given
-by hand or «без срока» are ``override_windows``. Names confirmed as a directory entry become
+is written to the schedules or the database before Save. Corrections are kept the way the
+schedule file keeps them: a phrase the admin rewrote is ``override_phrase`` next to the
+deadline as written, dates given by hand or «без срока» are ``override_windows``. Names confirmed as a directory entry become
 that entry's aliases when saved, so the plan keeps its own spelling and later imports match.
 """
 
@@ -301,9 +301,7 @@ def merge_next(draft: Draft, index: int) -> None:
 
 def directory_with_draft(draft: Draft, entries: list[Candidate]) -> list[Candidate]:
     """The directory as it will be after Save: pending aliases and new people included."""
-    out = [
-        replace(c, aliases=(*c.aliases, *draft.aliases.get(c.name, ()))) for c in entries
-    ]
+    out = [replace(c, aliases=(*c.aliases, *draft.aliases.get(c.name, ()))) for c in entries]
     out.extend(Candidate(p.name or "", p.aliases or (), "новый") for p in draft.new_people)
     return out
 

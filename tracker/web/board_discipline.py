@@ -78,9 +78,7 @@ class DisciplineView:
     pattern_defs: str
 
 
-def discipline_view(
-    engine: Engine, today: date, slugs: Sequence[str], sort: str
-) -> DisciplineView:
+def discipline_view(engine: Engine, today: date, slugs: Sequence[str], sort: str) -> DisciplineView:
     """Figures for the roadmaps ``slugs`` on ``today`` (every due date), sorted, with charts."""
     facts = discipline_facts(engine, roadmaps=list(slugs)) if slugs else []
     found = figures(facts, today)

@@ -39,6 +39,7 @@ from tracker.store.tables import STATUS_CHANGE as SC
 ENTRIES = 256
 CHARACTERS = 16 * 1024 * 1024  # str of Cyrillic: 2 bytes a character, so 32 MB at most
 
+
 def _executors_text() -> ScalarSelect[str]:
     parts = [
         EX.c.name,

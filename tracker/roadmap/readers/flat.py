@@ -152,8 +152,14 @@ def _unnamed_cell(lines: list[str], index: int, words: list[str]) -> bool:
     «Отметка» / «о выполнении»): a short capitalised line whose next line goes on in lower case."""
     if len(words) > 2 or not words[0][:1].isupper():
         return False
-    following = next((line.replace("|", " ").split() for line in lines[index + 1 :] if
-                      line.replace("|", " ").strip()), [])
+    following = next(
+        (
+            line.replace("|", " ").split()
+            for line in lines[index + 1 :]
+            if line.replace("|", " ").strip()
+        ),
+        [],
+    )
     return bool(following) and following[0][:1].islower() and all(map(_header_word, following))
 
 
@@ -346,7 +352,7 @@ def _executor_score(text: str) -> float:
 
 def _opens_result(text: str) -> bool:
     """A result, product or place («Приказ …», «Не менее 20 специалистов», «Выставочный зал»)."""
-    folded = fold(text).lstrip("«\"(")
+    folded = fold(text).lstrip('«"(')
     return folded.startswith(vocabulary().result_stems)
 
 
@@ -443,7 +449,7 @@ class _Parser:
                 return -4.0
             return 5.0 + 0.3 * count - 1.5 * skipped
         if column == Column.TITLE:
-            if not (text[:1].isupper() or text[:1] in "«\"("):
+            if not (text[:1].isupper() or text[:1] in '«"('):
                 return None
             value = 1.0 + min(count, 25) * 0.2
             if count <= _SHORT and _reads_as_deadline(text):
@@ -456,7 +462,7 @@ class _Parser:
             if _opens_result(text):
                 value -= 3.0
             return value - 3.0 * _results_inside(self.text(start, end), self.by_lines)
-        if not (text[:1].isupper() or text[:1] in "«\"(" or text[:1].isdigit()):
+        if not (text[:1].isupper() or text[:1] in '«"(' or text[:1].isdigit()):
             return None  # a cell starts with a capital; lower case goes on the cell before
         value = 0.3 + (1.0 if _opens_result(text) else 0.0)
         if count <= _SHORT and _reads_as_deadline(text):

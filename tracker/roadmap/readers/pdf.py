@@ -294,7 +294,7 @@ def _continues_executor(above: str, line: str, *, wrapped: bool) -> bool:
     """In an executors' cell: a line in lower case goes on the line above; a line opening with a
     name or an executor word after a finished executor (initials, a closing quote, no joining
     word at the end) starts another one, even where it would not have fitted above."""
-    first = line.lstrip("\"«(")[:1]
+    first = line.lstrip('"«(')[:1]
     if first.islower():
         return True
     last = above.split()[-1].lower() if above.split() else ""
