@@ -4,8 +4,9 @@ A :class:`Draft` lives from the upload until Save (or until it is a day old) in 
 memory, or in a private folder that every server process shares (``tracker serve``): nothing
 is written to the schedules or the database before Save. Corrections are kept the way the
 schedule file keeps them: a phrase the admin rewrote is ``override_phrase`` next to the
-deadline as written, dates given by hand or «без срока» are ``override_windows``. Names confirmed as a directory entry become
-that entry's aliases when saved, so the plan keeps its own spelling and later imports match.
+deadline as written, dates given by hand or «без срока» are ``override_windows``. Names
+confirmed as a directory entry become that entry's aliases when saved, so the plan keeps its
+own spelling and later imports match.
 """
 
 from __future__ import annotations
