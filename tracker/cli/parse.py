@@ -63,17 +63,6 @@ def _jsonl_chunk(lines: list[str], period: Period) -> str:
     )
 
 
-def _chunks(lines: Iterator[str], size: int) -> Iterator[list[str]]:
-    chunk: list[str] = []
-    for line in lines:
-        chunk.append(line)
-        if len(chunk) == size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
-
-
 def _expand_jsonl(lines: Iterator[str], period: Period) -> Iterator[str]:
     """Expand line by line, in input order; large inputs are spread over the CPU cores."""
     import multiprocessing
@@ -81,7 +70,9 @@ def _expand_jsonl(lines: Iterator[str], period: Period) -> Iterator[str]:
     from functools import partial
     from itertools import chain, islice
 
-    chunks = _chunks(lines, JSONL_CHUNK)
+    from tracker.store.chunking import batches
+
+    chunks = batches(lines, JSONL_CHUNK)
     head = list(islice(chunks, PARALLEL_CHUNKS))
     everything = chain(head, chunks)
     work = partial(_jsonl_chunk, period=period)

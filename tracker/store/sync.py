@@ -14,11 +14,11 @@ PostgreSQL), not as ORM objects per row; schedule files are read by :mod:`tracke
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy import Connection, Engine, bindparam, delete, insert, select, update
 from sqlalchemy.exc import SQLAlchemyError
@@ -27,6 +27,7 @@ from tracker.calendar import WorkCalendar, russian_calendar
 from tracker.errors import InputError, TrackerError
 from tracker.roadmap.model import Roadmap
 from tracker.store.bulk import Bulk
+from tracker.store.chunking import batches
 from tracker.store.db import analyze, unreachable
 from tracker.store.executors import ExecutorEntry, Known, NameIndex, load_executors, normalize
 from tracker.store.loading import Loader, load_all
@@ -54,12 +55,6 @@ ACTOR = "sync"
 #: A sync that writes this many rows refreshes the query planner's statistics.
 ANALYZE_AFTER = 10_000
 CHUNK = 500
-T = TypeVar("T")
-
-
-def chunks(items: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
-    for index in range(0, len(items), size):
-        yield items[index : index + size]
 
 
 @dataclass(slots=True)
@@ -346,7 +341,7 @@ class _Writer:
             int(row.id) for key, row in stored.items() if key not in wanted and not row.archived_at
         ]
         if gone:
-            for part in chunks(gone):
+            for part in batches(gone, CHUNK):
                 self.conn.execute(update(A).where(A.c.id.in_(part)).values(archived_at=self.now))
             self.counts["activities archived"] += len(gone)
         if changed:
@@ -354,7 +349,7 @@ class _Writer:
                 update(A).where(A.c.id == bindparam("b_id")),
                 [{"b_id": aid, **_activity_values(roadmap_id, item)} for aid, item in changed],
             )
-            for part in chunks([aid for aid, _item in changed]):
+            for part in batches([aid for aid, _item in changed], CHUNK):
                 self.conn.execute(delete(AE).where(AE.c.activity_id.in_(part)))
             self.counts["activities updated"] += len(changed)
             self._reconcile(changed)
@@ -423,7 +418,7 @@ class _Writer:
     def _reconcile(self, changed: list[tuple[int, PlannedActivity]]) -> None:
         """Match stored occurrences of changed activities with the planned ones."""
         stored: dict[int, list[Any]] = defaultdict(list)
-        for part in chunks([aid for aid, _item in changed]):
+        for part in batches([aid for aid, _item in changed], CHUNK):
             for row in self.conn.execute(
                 select(OC).where(OC.c.activity_id.in_(part)).order_by(OC.c.due, OC.c.id)
             ):
@@ -468,7 +463,7 @@ class _Writer:
             inserts += [(aid, occurrence) for occurrence in leftover_new]
         if updates:
             self.conn.execute(update(OC).where(OC.c.id == bindparam("b_id")), updates)
-        for part in chunks(archive):
+        for part in batches(archive, CHUNK):
             self.conn.execute(update(OC).where(OC.c.id.in_(part)).values(archived_at=self.now))
         if archive:
             self.counts["occurrences archived"] += len(archive)
