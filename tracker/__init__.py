@@ -16,7 +16,7 @@ Only the phrase language and the errors are imported eagerly; the rest load on f
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from tracker.errors import (
     ConfigError,
@@ -55,7 +55,7 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> object:
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'tracker' has no attribute {name!r}")

@@ -65,7 +65,7 @@ def activity_link(board_url: str, roadmap: str, number: str) -> str | None:
 
 def overdue_activities(
     items: Iterable[ItemFacts], today: date, board_url: str
-) -> list[dict[str, Any]]:
+) -> list[dict[str, object]]:
     """The overdue items, one entry per activity (its dates, days late, executors, link),
     the longest overdue first."""
     grouped: dict[tuple[str, str], list[ItemFacts]] = {}
@@ -100,7 +100,7 @@ def overdue_activities(
     return [part[3] for part in out]
 
 
-def figure_rows(discipline: Discipline | None) -> list[dict[str, Any]]:
+def figure_rows(discipline: Discipline | None) -> list[dict[str, object]]:
     """The figures per executor, then «Итого»; the numbers as in every other place."""
     if discipline is None or not discipline.rows:
         return []
@@ -125,7 +125,7 @@ def figure_rows(discipline: Discipline | None) -> list[dict[str, Any]]:
     return out
 
 
-def digest_extra(facts: DigestFacts) -> dict[str, Any]:
+def digest_extra(facts: DigestFacts) -> dict[str, object]:
     """The digest's figures and overdue activities, for its templates."""
     activities = overdue_activities(facts.overdue, facts.day, facts.board_url)
     return {

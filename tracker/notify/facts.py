@@ -21,6 +21,7 @@ from sqlalchemy import (
     ColumnElement,
     Connection,
     Integer,
+    Row,
     Select,
     and_,
     cast,
@@ -239,7 +240,7 @@ ITEM_COLUMNS = (
 )
 
 
-def select_items(*where: ColumnElement[bool]) -> Select[Any]:
+def select_items(*where: ColumnElement[bool]) -> Select[tuple[object, ...]]:
     """Occurrence rows with their activity's columns (``ITEM_COLUMNS``), for :func:`items_of`."""
     return select(*ITEM_COLUMNS).select_from(OC.join(A, OC.c.activity_id == A.c.id)).where(*where)
 
@@ -259,7 +260,9 @@ def candidates(
         yield items_of(conn, directory, rows)
 
 
-def items_of(conn: Connection, directory: Directory, rows: Sequence[Any]) -> list[ItemFacts]:
+def items_of(
+    conn: Connection, directory: Directory, rows: Sequence[Row[tuple[object, ...]]]
+) -> list[ItemFacts]:
     """ItemFacts of occurrence rows (columns as in ``ITEM_COLUMNS``) of live roadmaps."""
     load_executors(conn, directory, {row.activity_id for row in rows})
     items = []

@@ -28,7 +28,7 @@ claimed.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
@@ -39,6 +39,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import (
     Connection,
     Engine,
+    RowMapping,
+    Table,
     and_,
     bindparam,
     func,
@@ -56,6 +58,9 @@ from tracker.store.tables import NOTIFICATION, OUTBOX
 from tracker.timezones import zone_or
 
 if TYPE_CHECKING:
+    from sqlalchemy.dialects.postgresql import Insert as PgInsert
+    from sqlalchemy.dialects.sqlite import Insert as SqliteInsert
+
     from tracker.config import Settings
 
 __all__ = [
@@ -188,7 +193,7 @@ class OutboxRow:
     list_unsubscribe: str | None = None
 
     @classmethod
-    def of(cls, row: Mapping[Any, Any]) -> OutboxRow:
+    def of(cls, row: RowMapping) -> OutboxRow:
         values = dict(row)
         values["to_addrs"] = tuple(values["to_addrs"] or ())
         return cls(**values)
@@ -313,7 +318,7 @@ def _reading(engine: Engine) -> Iterator[Connection]:
         raise unreachable(engine, error) from None
 
 
-def upsert_insert(conn: Connection, table: Any) -> Any:
+def upsert_insert(conn: Connection, table: Table) -> PgInsert | SqliteInsert:
     """An INSERT of this dialect, with ON CONFLICT (PostgreSQL and SQLite both have it)."""
     if conn.dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as pg_insert

@@ -247,7 +247,7 @@ class Renderer:
             where = _where(error) or name
             raise TemplateProblem(f"{self.templates_dir}/{where}: {error}") from None
 
-    def render(self, kind: MessageKind | str, context: Mapping[str, Any]) -> Rendered:
+    def render(self, kind: MessageKind | str, context: Mapping[str, object]) -> Rendered:
         """Subject (one line), text and HTML of a message of ``kind``."""
         subject_name, text_name, html_name = template_names(kind)
         subject = " ".join(self._render(subject_name, context).split())
@@ -265,7 +265,7 @@ def _greeting(person: Person) -> str:
     return f"Уважаемый(ая) {person.name}!"
 
 
-def _person(person: Person) -> dict[str, Any]:
+def _person(person: Person) -> dict[str, object]:
     return {
         "name": person.name,
         "emails": list(person.emails),
@@ -282,7 +282,7 @@ def _item(
     recipient: Person | None = None,
     kind: MessageKind | None = None,
     link: str | None = None,
-) -> dict[str, Any]:
+) -> dict[str, object]:
     """One item for the templates; days are counted from ``today`` (the recipient's day)."""
     due = item.effective_due
     days_left = days_late = None
@@ -326,7 +326,7 @@ def _sort_item(entry: dict[str, Any]) -> tuple[date, str, str]:
     return (entry["due"] or date.max, entry["roadmap"], entry["number"])
 
 
-def _summary(entries: list[dict[str, Any]], kind: MessageKind) -> dict[str, Any]:
+def _summary(entries: list[dict[str, Any]], kind: MessageKind) -> dict[str, object]:
     """Count, nearest due and (for one item) number of a group: what a subject line needs."""
     dues = [entry["due"] for entry in entries if entry["due"] is not None]
     return {
@@ -350,7 +350,7 @@ def context_for_batch(
     settings: PolicySettings,
     *,
     link: Callable[[Notification, ItemFacts], str | None] | None = None,
-) -> dict[str, Any]:
+) -> dict[str, object]:
     """The template context of a grouped message (kinds reminder … checkin).
 
     ``items_by_id`` maps occurrence ids to facts; every notification of ``batch`` must have
@@ -415,7 +415,7 @@ def _by_executor(items: Iterable[ItemFacts], today: date) -> list[dict[str, Any]
     ]
 
 
-def _failure(failure: FailureFacts, timezone: str) -> dict[str, Any]:
+def _failure(failure: FailureFacts, timezone: str) -> dict[str, object]:
     return {
         "recipient": failure.recipient,
         "subject": failure.subject,
@@ -424,7 +424,7 @@ def _failure(failure: FailureFacts, timezone: str) -> dict[str, Any]:
     }
 
 
-def context_for_digest(facts: DigestFacts, *, due_soon_days: int = 14) -> dict[str, Any]:
+def context_for_digest(facts: DigestFacts, *, due_soon_days: int = 14) -> dict[str, object]:
     """The template context of a coordinator's (or admin's) weekly digest."""
     today = facts.day
     person = facts.recipient
@@ -455,7 +455,7 @@ def context_for_digest(facts: DigestFacts, *, due_soon_days: int = 14) -> dict[s
     }
 
 
-def context_for_test(recipient: Person, now: datetime, sender: str = "") -> dict[str, Any]:
+def context_for_test(recipient: Person, now: datetime, sender: str = "") -> dict[str, object]:
     """The template context of the `tracker send-test` message."""
     return {
         "kind": MessageKind.TEST.value,

@@ -169,7 +169,7 @@ def sample_digest(recipient: Person = COORDINATOR) -> DigestFacts:
 
 def sample_contexts(
     settings: PolicySettings | None = None,
-) -> list[tuple[MessageKind, dict[str, Any]]]:
+) -> list[tuple[MessageKind, dict[str, object]]]:
     """A context for every kind and every branch its templates take."""
     from tracker.notify.render import (
         context_for_batch,

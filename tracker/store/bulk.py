@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import Any
 
 from sqlalchemy import Connection, Table
 
@@ -21,13 +20,15 @@ class Bulk:
         self.conn = conn
         self.postgres = conn.dialect.name == "postgresql"
 
-    def day(self, value: date | None) -> Any:
+    def day(self, value: date | None) -> date | str | None:
         """A date as this database's driver takes it (SQLAlchemy's SQLite form is ISO text)."""
         if value is None or self.postgres:
             return value
         return value.isoformat()
 
-    def insert(self, table: Table, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    def insert(
+        self, table: Table, columns: Sequence[str], rows: Sequence[Sequence[object]]
+    ) -> None:
         if not rows:
             return
         names = ", ".join(columns)

@@ -160,7 +160,7 @@ def set_cookie(web: WebState, response: Response, name: str, value: str, max_age
 def page(
     request: Request,
     template: str,
-    context: Mapping[str, Any] | None = None,
+    context: Mapping[str, object] | None = None,
     *,
     status: int = 200,
 ) -> HTMLResponse:
@@ -175,7 +175,7 @@ FORM_TOKEN = secrets.token_hex(32)
 
 
 def render_page(
-    request: Request, template: str, context: Mapping[str, Any] | None, token: str
+    request: Request, template: str, context: Mapping[str, object] | None, token: str
 ) -> str:
     """The page's HTML with ``token`` as its form token."""
     web = state(request)
