@@ -75,7 +75,7 @@ def test_admin_imports_corrects_and_saves(site: tuple[str, Path], browser: Any) 
     phrase.press_sequentially("до 20.12.2022", delay=20)
     expect(first.locator("output")).to_contain_text("до 20 декабря 2022 г.")
     expect(first.locator("output")).to_contain_text("до 20.12.2022")
-    phrase.fill("по итогам года")
+    phrase.fill("по итогам конкурса")  # an event the plan does not date
     expect(first.locator("output")).to_contain_text("нет дат")
     assert page.evaluate("window.notReloaded") is True
     phrase.fill("до 20.12.2022")
