@@ -64,6 +64,33 @@ def is_roman(text: str) -> bool:
     return bool(_ROMAN.match(text.strip().rstrip(".)")))
 
 
+_ROMANS = [
+    (1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
+    (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"),
+]  # fmt: skip
+
+
+def to_roman(number: int) -> str:
+    """``number`` in Roman numerals (4 → «IV»), as section and list numbers are written."""
+    out = ""
+    for value, letters in _ROMANS:
+        while number >= value:
+            out += letters
+            number -= value
+    return out
+
+
+def from_roman(text: str) -> int:
+    """A Roman numeral's value («IV» → 4)."""
+    values = {letters: value for value, letters in _ROMANS if len(letters) == 1}
+    total = 0
+    for index, letter in enumerate(text):
+        value = values[letter]
+        following = values[text[index + 1]] if index + 1 < len(text) else 0
+        total += -value if value < following else value
+    return total
+
+
 def tidy_number(text: str) -> str:
     """A number as written, without surrounding spaces and the final dot («1. 2.» → «1.2»)."""
     text = " ".join(text.split())

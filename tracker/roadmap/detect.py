@@ -26,6 +26,7 @@ from functools import cache
 from tracker.errors import InputError
 from tracker.roadmap.cells import (
     clean,
+    from_roman,
     is_blank,
     is_roman,
     is_row_number,
@@ -34,6 +35,7 @@ from tracker.roadmap.cells import (
     phrase,
     prose,
     tidy_number,
+    to_roman,
 )
 from tracker.roadmap.columns import (
     Header,
@@ -190,31 +192,6 @@ def split_heading(text: str, *, strict: bool) -> tuple[str | None, str]:
     return None, flat
 
 
-_ROMANS = [
-    (1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
-    (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"),
-]  # fmt: skip
-
-
-def _to_roman(number: int) -> str:
-    out = ""
-    for value, letters in _ROMANS:
-        while number >= value:
-            out += letters
-            number -= value
-    return out
-
-
-def _from_roman(text: str) -> int:
-    values = {letters: value for value, letters in _ROMANS if len(letters) == 1}
-    total = 0
-    for index, letter in enumerate(text):
-        value = values[letter]
-        following = values[text[index + 1]] if index + 1 < len(text) else 0
-        total += -value if value < following else value
-    return total
-
-
 def next_label(previous: str | None) -> str | None:
     """The label after ``previous`` in its own numbering: «VI» → «VII», «3» → «4»."""
     if previous is None:
@@ -222,7 +199,7 @@ def next_label(previous: str | None) -> str | None:
     if previous.isdigit():
         return str(int(previous) + 1)
     if is_roman(previous):
-        return _to_roman(_from_roman(previous) + 1)
+        return to_roman(from_roman(previous) + 1)
     return None
 
 

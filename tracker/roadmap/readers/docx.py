@@ -21,6 +21,7 @@ from pathlib import Path
 from lxml import etree
 
 from tracker.errors import InputError
+from tracker.roadmap.cells import to_roman
 from tracker.roadmap.columns import read_header
 from tracker.roadmap.grid import Block, Grid, Table
 from tracker.roadmap.limits import MAX_CELLS, MAX_PARAGRAPHS, MAX_ROWS, too_big
@@ -73,19 +74,6 @@ class _Level:
 
 
 _RUSSIAN = "абвгдежзиклмнопрстуфхцчшщэюя"
-_ROMANS = [
-    (1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
-    (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"),
-]  # fmt: skip
-
-
-def _roman(number: int) -> str:
-    out = ""
-    for value, letters in _ROMANS:
-        while number >= value:
-            out += letters
-            number -= value
-    return out
 
 
 def _letters(number: int, alphabet: str) -> str:
@@ -98,7 +86,7 @@ def _letters(number: int, alphabet: str) -> str:
 def format_number(number: int, fmt: str) -> str:
     """``number`` in a Word number format (``w:numFmt``)."""
     if fmt in ("upperRoman", "lowerRoman"):
-        text = _roman(number)
+        text = to_roman(number)
         return text if fmt == "upperRoman" else text.lower()
     if fmt == "upperLetter":
         return _letters(number, "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
