@@ -294,11 +294,13 @@ def items_of(
     return items
 
 
-def load_executors(conn: Connection, directory: Directory, activity_ids: set[int]) -> None:
-    """Fill ``directory.executors_of`` for these activities: lead first, stand-ins included."""
-    wanted = activity_ids - directory.executors_of.keys()
+def executors_by_activity(
+    conn: Connection, directory: Directory, activity_ids: Collection[int]
+) -> dict[int, list[Person]]:
+    """Activity → its executors as people (lead first, each once, stand-ins included): one
+    query per chunk of ids."""
     found: dict[int, list[Person]] = defaultdict(list)
-    for part in chunked(wanted):
+    for part in chunked(activity_ids):
         statement = (
             select(AE.c.activity_id, AE.c.executor_id)
             .where(AE.c.activity_id.in_(part), AE.c.executor_id.is_not(None))
@@ -308,14 +310,22 @@ def load_executors(conn: Connection, directory: Directory, activity_ids: set[int
             person = directory.people.get(row.executor_id)
             if person is not None and person not in found[row.activity_id]:
                 found[row.activity_id].append(person)
+    return found
+
+
+def load_executors(conn: Connection, directory: Directory, activity_ids: set[int]) -> None:
+    """Fill ``directory.executors_of`` for these activities: lead first, stand-ins included."""
+    wanted = activity_ids - directory.executors_of.keys()
+    found = executors_by_activity(conn, directory, wanted)
     for activity_id in wanted:
         directory.executors_of[activity_id] = tuple(found.get(activity_id, ()))
 
 
-def made_keys(conn: Connection, occurrence_ids: Collection[int]) -> set[str]:
-    """Keys of the notifications already made about these occurrences."""
+def made_keys(conn: Connection, occurrence_ids: Collection[int], *, size: int = CHUNK) -> set[str]:
+    """Keys of the notifications already made about these occurrences (``size`` ids per
+    query)."""
     keys: set[str] = set()
-    for part in chunked(occurrence_ids):
+    for part in chunked(occurrence_ids, size):
         keys.update(conn.execute(select(NT.c.key).where(NT.c.occurrence_id.in_(part))).scalars())
     return keys
 

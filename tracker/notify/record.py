@@ -15,7 +15,6 @@ calls instead of half a million, with the same notifications out (a test compare
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
@@ -30,10 +29,7 @@ from tracker.notify import facts
 from tracker.notify.model import ItemFacts, MessageKind, Notification, Person, notification_key
 from tracker.notify.outbox import NotificationRow, NotificationWriter, insert_notification_rows
 from tracker.notify.policy import plan
-from tracker.store.chunking import chunked
 from tracker.store.tables import ACTIVITY as A
-from tracker.store.tables import ACTIVITY_EXECUTOR as AE
-from tracker.store.tables import NOTIFICATION as NT
 from tracker.store.tables import OCCURRENCE as OC
 from tracker.store.tables import OPEN_PREDICATE
 
@@ -143,32 +139,6 @@ def candidate_chunks(
         yield cast(list[_Candidate], rows)  # rows are tuples
 
 
-def executors_of(
-    conn: Connection, directory: facts.Directory, activity_ids: set[int]
-) -> dict[int, list[Person]]:
-    """Activity → its executors as people (lead first, each once): one query per chunk."""
-    found: dict[int, list[Person]] = defaultdict(list)
-    for part in chunked(activity_ids):
-        statement = (
-            select(AE.c.activity_id, AE.c.executor_id)
-            .where(AE.c.activity_id.in_(part), AE.c.executor_id.is_not(None))
-            .order_by(AE.c.activity_id, AE.c.position)
-        )
-        for row in conn.execute(statement):
-            person = directory.people.get(row.executor_id)
-            if person is not None and person not in found[row.activity_id]:
-                found[row.activity_id].append(person)
-    return found
-
-
-def made_keys(conn: Connection, occurrence_ids: Sequence[int]) -> set[str]:
-    """Keys already made about these occurrences: one query per chunk of candidates."""
-    keys: set[str] = set()
-    for part in chunked(occurrence_ids, size=max(len(occurrence_ids), 1)):
-        keys.update(conn.execute(select(NT.c.key).where(NT.c.occurrence_id.in_(part))).scalars())
-    return keys
-
-
 def _unique(people: Sequence[Person]) -> list[Person]:
     seen: dict[str, Person] = {}
     for person in people:
@@ -191,8 +161,9 @@ def record_items(
     fan_out = _FanOut(writer)
     unique_coordinators: dict[int, list[Person]] = {}
     for chunk in candidate_chunks(reader, dates):
-        executors = executors_of(reader, directory, {c[1] for c in chunk})
-        made = made_keys(reader, [c[0] for c in chunk])
+        executors = facts.executors_by_activity(reader, directory, {c[1] for c in chunk})
+        ids = [c[0] for c in chunk]
+        made = facts.made_keys(reader, ids, size=max(len(ids), 1))  # one query per chunk
         rows: list[tuple[object, ...]] = []
         for occurrence_id, activity_id, roadmap_id, start, effective_due, kind in chunk:
             roadmap = directory.roadmaps.get(roadmap_id)
