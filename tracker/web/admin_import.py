@@ -278,8 +278,8 @@ def _review(request: Request, draft: drafts.Draft, errors: list[str] | None = No
     return page(request, "admin_import.html", context, status=status)
 
 
-async def _act(request: Request, work: Any, message: str, anchor: str = "") -> Response:
-    """Check the admin, the draft and the form; apply ``work(draft, form)``; back to the page."""
+async def _draft_form(request: Request) -> tuple[drafts.Draft, FormData] | Response:
+    """The admin's draft and the posted form, or the page that refuses them."""
     account = admin_or_refusal(request)
     if not isinstance(account, Account):
         return account
@@ -289,6 +289,15 @@ async def _act(request: Request, work: Any, message: str, anchor: str = "") -> R
     form = await checked_form(request)
     if not isinstance(form, FormData):
         return form
+    return draft, form
+
+
+async def _act(request: Request, work: Any, message: str, anchor: str = "") -> Response:
+    """Check the admin, the draft and the form; apply ``work(draft, form)``; back to the page."""
+    checked = await _draft_form(request)
+    if isinstance(checked, Response):
+        return checked
+    draft, form = checked
     try:
         await run_in_threadpool(work, request, draft, form)
     except TrackerError as error:
@@ -436,15 +445,10 @@ def _save(request: Request, draft: drafts.Draft, form: FormData) -> None:
 
 
 async def post_save(request: Request) -> Response:
-    account = admin_or_refusal(request)
-    if not isinstance(account, Account):
-        return account
-    draft = _draft(request, account)
-    if not isinstance(draft, drafts.Draft):
-        return draft
-    form = await checked_form(request)
-    if not isinstance(form, FormData):
-        return form
+    checked = await _draft_form(request)
+    if isinstance(checked, Response):
+        return checked
+    draft, form = checked
     try:
         await run_in_threadpool(_save, request, draft, form)
     except TrackerError as error:
