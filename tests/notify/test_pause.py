@@ -14,11 +14,11 @@ from mailserver import SmtpServer
 from sqlalchemy import Engine, select
 from test_remind import WEB_SECRET, moments, settings_for, synced
 
+from tracker.notify.outbox import KEY_COLUMNS, stored_key
 from tracker.notify.remind import plan_pass
 from tracker.notify.send import send_now
 from tracker.notify.transports import build_message
 from tracker.store.pauses import resume, set_pause
-from tracker.store.tables import NOTIFICATION as NT
 from tracker.store.tables import OUTBOX
 from tracker.web.mail_links import item_links
 from tracker.web.pause_links import read_pause_token
@@ -49,7 +49,7 @@ def test_pause_holds_reminders_back_and_they_come_after(
     assert paused_seen > 0
     with engine.connect() as conn:
         rows = conn.execute(select(OUTBOX.c.kind, OUTBOX.c.to_addrs, OUTBOX.c.created_at)).all()
-        keys = list(conn.execute(select(NT.c.key)).scalars())
+        keys = [stored_key(*row) for row in conn.execute(select(*KEY_COLUMNS))]
     sent: dict[tuple[str, bool], list[datetime]] = defaultdict(list)
     for row in rows:
         sent[(row.to_addrs[0], row.kind == "digest")].append(row.created_at)

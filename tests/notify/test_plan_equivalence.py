@@ -27,7 +27,12 @@ from tracker.notify import facts
 from tracker.notify.compose import Composer, compose
 from tracker.notify.digest import digest_recipients
 from tracker.notify.model import Batch, ItemFacts, MessageKind, Notification
-from tracker.notify.outbox import insert_notifications, upsert_insert, write_transaction
+from tracker.notify.outbox import (
+    insert_notifications,
+    stored_key,
+    upsert_insert,
+    write_transaction,
+)
 from tracker.notify.policy import LOOKBACK_DAYS, digest_notifications, group, plan
 from tracker.notify.remind import MARK, PlanReport, plan_pass
 from tracker.notify.render import Renderer, resolve_templates_dir
@@ -71,7 +76,7 @@ def transcript(engine: Engine, lines_by_pass: list[str]) -> str:
             if row.outbox_id is not None:
                 carried.setdefault(row.outbox_id, []).append(f"{row.occurrence_id}/{row.stage}")
         messages = []
-        for row in conn.execute(select(OUTBOX)):
+        for row in conn.execute(select(OUTBOX).where(OUTBOX.c.state != "draft")):  # queued
             items = sorted(carried.get(row.id, []))
             # a digest's body is the digest's own business (not the pass's): its day is compared
             body = (
@@ -162,7 +167,8 @@ def _waiting(conn: Connection, directory: facts.Directory, now: datetime) -> lis
                 continue
         notifications.append(
             Notification(
-                row.key, row.occurrence_id, person, MessageKind(row.kind), row.stage, row.day,
+                stored_key(row.key, row.kind, row.stage, row.occurrence_id, row.recipient_key),
+                row.occurrence_id, person, MessageKind(row.kind), row.stage, row.day,
                 row.send_at, row.expires_at,
             )
         )  # fmt: skip

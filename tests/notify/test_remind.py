@@ -25,6 +25,7 @@ from tracker.calendar import russian_calendar
 from tracker.cli import cli
 from tracker.config import Settings, load_settings
 from tracker.notify import facts
+from tracker.notify.outbox import KEY_COLUMNS, stored_key
 from tracker.notify.policy import digest_notifications, plan
 from tracker.notify.remind import plan_pass
 from tracker.notify.send import send_now
@@ -77,7 +78,7 @@ def synced(engine: Engine, folder: Path, *names: str) -> Settings:
 
 def made(engine: Engine) -> set[str]:
     with engine.connect() as conn:
-        return set(conn.execute(select(NT.c.key)).scalars())
+        return {stored_key(*row) for row in conn.execute(select(*KEY_COLUMNS))}
 
 
 def moments(start: datetime, end: datetime, step: timedelta) -> Iterator[datetime]:
@@ -162,7 +163,7 @@ def _everything(engine: Engine, settings: Settings, now: datetime) -> set[str]:
         directory = facts.load_directory(conn, settings)
         statement = facts.select_items(OPEN_PREDICATE, A.c.archived_at.is_(None))
         items = facts.items_of(conn, directory, conn.execute(statement).all())
-        done = set(conn.execute(select(NT.c.key)).scalars())
+        done = {stored_key(*row) for row in conn.execute(select(*KEY_COLUMNS))}
     recipients = [p for info in directory.roadmaps.values() for p in info.coordinators]
     wanted = plan(items, done, now, settings.policy, calendar)
     wanted += digest_notifications(recipients, done, now, settings.policy, calendar)

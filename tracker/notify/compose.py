@@ -17,21 +17,19 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Protocol, runtime_checkable
 
-from sqlalchemy import ColumnElement, Connection, Engine, update
+from sqlalchemy import ColumnElement, Connection, Engine, tuple_, update
 
 from tracker.config import Settings
 from tracker.notify import facts
 from tracker.notify.digest import digest_facts
-from tracker.notify.model import Batch, ItemFacts, MessageKind, Notification
+from tracker.notify.model import Batch, ItemFacts, MessageKind, Notification, stage_code
 from tracker.notify.outbox import OutboxMessage, insert_outbox, write_transaction
 from tracker.notify.render import (
-    MESSAGE_ITEMS,
     Renderer,
     context_for_batch,
     context_for_digest,
 )
-from tracker.notify.waiting import ItemGroup, shown_items
-from tracker.store.chunking import chunked
+from tracker.store.chunking import CHUNK, batches
 from tracker.store.tables import NOTIFICATION as NT
 
 
@@ -116,47 +114,26 @@ def compose(
         items = 0
     else:
         context = context_for_batch(
-            batch, dict(items_by_id), composer.now, settings.policy, link=_item_link(composer)
+            batch, dict(items_by_id), composer.now, settings.policy, link=item_link(composer)
         )
         items = len(batch.notifications)
-    claim = NT.c.key.in_(list(batch.keys))
     keys = len(batch.keys)
-    return _queue(composer, conn, batch, message_key(batch), context, [claim], keys, items)
+    claims = _claims(batch.notifications)
+    return _queue(composer, conn, batch, message_key(batch), context, claims, keys, items)
 
 
-def compose_items(composer: Composer, conn: Connection, group: ItemGroup) -> Composed:
-    """One message from a recipient-day of item notifications, however many: it lists the
-    first ``MESSAGE_ITEMS`` of each kind (only their facts are read) and counts all."""
-    shown = group.shown()
-    batch = Batch(
-        group.recipient, group.day, group.kind, group.notifications(shown), group.send_at,
-        group.expires_at,
-    )  # fmt: skip
-    items = shown_items(conn, composer.directory, shown)
-    context = context_for_batch(
-        batch, items, composer.now, composer.settings.policy, link=_item_link(composer)
-    )
-    _count_all(context, group)
-    key = _key(batch.kind, group.recipient.key, group.day, [part.key for part in group.parts])
-    ids = [part.id for part in group.parts]
-    claims = [NT.c.id.in_(part) for part in chunked(ids)]
-    return _queue(composer, conn, batch, key, context, claims, len(ids), len(ids))
-
-
-def _count_all(context: dict[str, Any], group: ItemGroup) -> None:
-    """Put the whole group's counts into a context built from the items shown."""
-    by_kind = group.by_kind()
-    for entry in context["groups"]:
-        entry["more"] = max(0, len(by_kind[MessageKind(entry["kind"])]) - MESSAGE_ITEMS)
-    context["count"] = len(group.parts)
-    dues = {part.due for part in group.parts}
-    main = by_kind[group.kind]
-    if context["main"] is not None:
-        context["main"]["count"] = len(main)
-        context["main"]["same_due"] = len({part.due for part in main}) <= 1
-    context["all"]["count"] = len(group.parts)
-    context["all"]["same_due"] = len(dues) <= 1
-    context["roadmaps"] = sorted({part.roadmap_title for part in group.parts})
+def _claims(notifications: Sequence[Notification]) -> list[ColumnElement[bool]]:
+    """The stored rows of these notifications: a digest by its key, an item by its three."""
+    digests = [n.key for n in notifications if n.occurrence_id is None]
+    items = [
+        (n.occurrence_id, n.recipient.executor_id, stage_code(n.kind, n.stage))
+        for n in notifications
+        if n.occurrence_id is not None
+    ]
+    claims: list[ColumnElement[bool]] = [NT.c.key.in_(digests)] if digests else []
+    for part in batches(items, CHUNK // 3):  # three parameters each
+        claims.append(tuple_(NT.c.occurrence_id, NT.c.recipient_id, NT.c.stage_code).in_(part))
+    return claims
 
 
 def _queue(
@@ -185,7 +162,7 @@ def _queue(
         timezone=recipient.timezone,
         not_before=batch.send_at,
         expires_at=batch.expires_at,
-        list_unsubscribe=_pause_link(composer, recipient.emails),
+        list_unsubscribe=pause_link(composer, recipient.emails),
     )
     try:
         with pass_transaction(conn, composer.engine, composer.dry_run) as tx:
@@ -209,7 +186,7 @@ def _queue(
     )  # fmt: skip
 
 
-def _item_link(composer: Composer) -> Callable[[Notification, ItemFacts], str | None] | None:
+def item_link(composer: Composer) -> Callable[[Notification, ItemFacts], str | None] | None:
     links = composer.links
     if links is None:
         return None
@@ -223,7 +200,7 @@ def _item_link(composer: Composer) -> Callable[[Notification, ItemFacts], str | 
     return link
 
 
-def _pause_link(composer: Composer, emails: Sequence[str]) -> str | None:
+def pause_link(composer: Composer, emails: Sequence[str]) -> str | None:
     """The pause link of the recipient's first address (the one a mail client shows)."""
     links = composer.links
     if not emails or not isinstance(links, PauseLinks):

@@ -34,6 +34,7 @@ from sqlalchemy import (
 from tracker.calendar import WorkCalendar
 from tracker.config import PolicySettings, Settings
 from tracker.notify.model import ItemFacts, MessageKind, Person
+from tracker.notify.outbox import KEY_COLUMNS, stored_key
 from tracker.notify.policy import LOOKBACK_DAYS, days_before, send_time
 from tracker.store.chunking import CHUNK, chunked
 from tracker.store.tables import ACTIVITY as A
@@ -323,11 +324,23 @@ def load_executors(conn: Connection, directory: Directory, activity_ids: set[int
 
 def made_keys(conn: Connection, occurrence_ids: Collection[int], *, size: int = CHUNK) -> set[str]:
     """Keys of the notifications already made about these occurrences (``size`` ids per
-    query)."""
+    query), as :func:`~tracker.notify.model.notification_key` makes them."""
     keys: set[str] = set()
     for part in chunked(occurrence_ids, size):
-        keys.update(conn.execute(select(NT.c.key).where(NT.c.occurrence_id.in_(part))).scalars())
+        statement = select(*KEY_COLUMNS).where(NT.c.occurrence_id.in_(part))
+        keys.update(stored_key(*row) for row in conn.execute(statement))
     return keys
+
+
+def made_codes(conn: Connection, occurrence_ids: Collection[int]) -> set[tuple[int, int, int]]:
+    """The stored keys (occurrence, recipient id, stage code) of the item notifications made
+    about these occurrences: one query."""
+    if not occurrence_ids:
+        return set()
+    statement = select(NT.c.occurrence_id, NT.c.recipient_id, NT.c.stage_code).where(
+        NT.c.occurrence_id.in_(list(occurrence_ids))
+    )
+    return {(row[0], row[1], row[2]) for row in conn.execute(statement)}
 
 
 def made_digest_keys(conn: Connection, since: date) -> set[str]:

@@ -150,6 +150,47 @@ def notification_key(
     return f"{kind.value}:{stage}:{occurrence}:{recipient_key}"
 
 
+#: The stage forms of :mod:`tracker.notify.policy`, in the order of their code.
+_STAGE_FORMS = ("start-", "due-", "due", "")
+_KIND_CODES = {
+    "reminder": 0, "due_today": 1, "overdue": 2, "escalation": 3, "checkin": 4,
+}  # fmt: skip
+
+
+def stage_code(kind: MessageKind, stage: str) -> int:
+    """An item notification's kind and stage as one integer, unique per (kind, stage): with the
+    occurrence and the recipient it is the notification's stored key (a unique index of three
+    integers, not a formatted string; :func:`notification_key` remains the key in memory).
+
+    ``start-N@D``, ``due-N@D``, ``due@D`` and ``K@D`` (see :mod:`tracker.notify.policy`):
+    the kind (3 bits), the form (2 bits), N or K (16 bits) and the date's ordinal (20 bits).
+    """
+    head, _, day = stage.partition("@")
+    ordinal = date.fromisoformat(day).toordinal()
+    if head.startswith("start-"):
+        form, number = 0, int(head[6:])
+    elif head.startswith("due-"):
+        form, number = 1, int(head[4:])
+    elif head == "due":
+        form, number = 2, 0
+    else:
+        form, number = 3, int(head)
+    if not 0 <= number < 1 << 16:
+        raise ValueError(f"stage {stage!r}: its number is out of range")
+    return (((_KIND_CODES[kind.value] << 2 | form) << 16 | number) << 20) | ordinal
+
+
+def stage_of_code(code: int) -> tuple[MessageKind, str]:
+    """The kind and stage of a :func:`stage_code` (its inverse)."""
+    ordinal = code & (1 << 20) - 1
+    number = code >> 20 & (1 << 16) - 1
+    form = code >> 36 & 3
+    kind = next(name for name, value in _KIND_CODES.items() if value == code >> 38)
+    day = date.fromordinal(ordinal).isoformat()
+    head = ("start-{n}", "due-{n}", "due", "{n}")[form].format(n=number)
+    return MessageKind(kind), f"{head}@{day}"
+
+
 @dataclass(frozen=True, slots=True)
 class Notification:
     """One thing to tell one person, made once (its ``key`` is unique).

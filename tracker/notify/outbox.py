@@ -33,7 +33,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
@@ -52,6 +52,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import SQLAlchemyError
 
 from tracker.errors import InputError
+from tracker.notify.model import MessageKind, notification_key, stage_code
 from tracker.store.db import unreachable
 from tracker.store.models import OutboxState
 from tracker.store.tables import NOTIFICATION, OUTBOX
@@ -95,6 +96,7 @@ SENDING = OutboxState.SENDING.value
 SENT = OutboxState.SENT.value
 FAILED = OutboxState.FAILED.value
 SUPERSEDED = OutboxState.SUPERSEDED.value
+DRAFT = OutboxState.DRAFT.value
 
 #: Longest stored error text; a server's reply can be long.
 ERROR_CHARS = 500
@@ -335,19 +337,28 @@ def upsert_insert(conn: Connection, table: Table) -> PgInsert | SqliteInsert:
 def insert_notifications(
     conn: Connection, notifications: Iterable[NotificationLike], *, now: datetime
 ) -> list[str]:
-    """Record notifications as made; returns the keys inserted now (a key already made is
-    skipped, even when another planner inserts it at the same moment). Runs in the caller's
-    transaction."""
+    """Record notifications as made; returns the keys inserted now (a notification already
+    made is skipped, even when another planner inserts it at the same moment). Runs in the
+    caller's transaction.
+
+    An item notification is stored by its three-integer key (occurrence, recipient,
+    :func:`~tracker.notify.model.stage_code`); a digest, about no occurrence, by its string
+    key."""
     rows: dict[str, dict[str, Any]] = {}
     for item in notifications:
+        kind = MessageKind(str(item.kind))
+        about_item = item.occurrence_id is not None
+        if about_item and item.recipient.executor_id is None:
+            raise ValueError(f"{item.key}: an item notification goes to an executor")
         rows.setdefault(
             item.key,
             {
-                "key": item.key,
+                "key": None if about_item else item.key,
                 "occurrence_id": item.occurrence_id,
                 "recipient_key": item.recipient.key,
                 "recipient_id": item.recipient.executor_id,
-                "kind": str(item.kind),
+                "stage_code": stage_code(kind, item.stage) if about_item else None,
+                "kind": kind.value,
                 "stage": item.stage,
                 "day": item.day,
                 "send_at": item.send_at,
@@ -358,52 +369,40 @@ def insert_notifications(
         )
     if not rows:
         return []
-    statement = (
-        upsert_insert(conn, NOTIFICATION)
-        .on_conflict_do_nothing(index_elements=["key"])
-        .returning(NOTIFICATION.c.key)
-    )
-    return [str(key) for key in conn.execute(statement, list(rows.values())).scalars()]
+    statement = upsert_insert(conn, NOTIFICATION).on_conflict_do_nothing().returning(*KEY_COLUMNS)
+    return [stored_key(*row) for row in conn.execute(statement, list(rows.values()))]
 
 
-class NotificationRow(NamedTuple):
-    """One notification as :func:`insert_notification_rows` writes it."""
-
-    key: str
-    occurrence_id: int | None
-    recipient_key: str
-    recipient_id: int | None
-    kind: str
-    stage: str
-    day: date
-    send_at: datetime
-    expires_at: datetime | None
+#: The columns :func:`stored_key` reads.
+KEY_COLUMNS = (
+    NOTIFICATION.c.key,
+    NOTIFICATION.c.kind,
+    NOTIFICATION.c.stage,
+    NOTIFICATION.c.occurrence_id,
+    NOTIFICATION.c.recipient_key,
+)
 
 
-def insert_notification_rows(
-    conn: Connection, rows: Sequence[NotificationRow], *, now: datetime
-) -> int:
-    """Record notifications as made, in bulk; returns how many were inserted now. A key already
-    made — by an earlier pass or by another planner at this moment — is skipped by the unique
-    key, as in :func:`insert_notifications`. Runs in the caller's transaction."""
-    writer = NotificationWriter(conn.dialect.name == "postgresql", now)
-    prepared = [
-        (row.key, row.occurrence_id, *writer.tail(
-            row.recipient_key, row.recipient_id, row.kind, row.stage, row.day, row.send_at,
-            row.expires_at,
-        ))
-        for row in rows
-    ]  # fmt: skip
-    return writer.insert(conn, prepared)
+def stored_key(
+    key: str | None, kind: str, stage: str, occurrence_id: int | None, recipient_key: str
+) -> str:
+    """A stored notification's key (:func:`~tracker.notify.model.notification_key`), from the
+    columns ``KEY_COLUMNS``: a digest keeps it, an item's is made from its parts."""
+    if key is not None:
+        return key
+    return notification_key(MessageKind(kind), stage, occurrence_id, recipient_key)
 
 
 class NotificationWriter:
-    """Bulk notification rows in the driver's own form, below SQLAlchemy's per-row processing
-    (one ``executemany``; dates and times as ``UtcDateTime`` stores them: naive UTC, text on
-    SQLite). A row is ``(key, occurrence_id) + tail``; the tails, shared by every row of one
-    recipient and stage, are made once."""
+    """Bulk item notification rows in the driver's own form, below SQLAlchemy's per-row
+    processing (one ``executemany``; dates and times as ``UtcDateTime`` stores them: naive UTC,
+    text on SQLite). A row is ``(occurrence_id, recipient_id, stage_code, outbox_id) + tail``;
+    the tails, shared by every row of one recipient and stage, are made once."""
 
-    COLUMNS = (*NotificationRow._fields, "created_at")
+    COLUMNS = (
+        "occurrence_id", "recipient_id", "stage_code", "outbox_id", "recipient_key", "kind",
+        "stage", "day", "send_at", "expires_at", "created_at",
+    )  # fmt: skip
 
     def __init__(self, postgres: bool, now: datetime) -> None:
         self.postgres = postgres
@@ -421,22 +420,21 @@ class NotificationWriter:
     def tail(
         self,
         recipient_key: str,
-        recipient_id: int | None,
         kind: str,
         stage: str,
         day: date,
         send_at: datetime,
         expires_at: datetime | None,
     ) -> tuple[object, ...]:
-        """Every column after the key and the occurrence, in the driver's form."""
+        """Every column after the outbox id, in the driver's form."""
         return (
-            recipient_key, recipient_id, kind, stage,
-            day if self.postgres else day.isoformat(), self._moment(send_at),
-            None if expires_at is None else self._moment(expires_at), self.created,
+            recipient_key, kind, stage, day if self.postgres else day.isoformat(),
+            self._moment(send_at), None if expires_at is None else self._moment(expires_at),
+            self.created,
         )  # fmt: skip
 
     def insert(self, conn: Connection, rows: Sequence[tuple[object, ...]]) -> int:
-        """Insert prepared rows (a key already made is skipped); returns how many were new."""
+        """Insert prepared rows (one already made is skipped); returns how many were new."""
         if not rows:
             return 0
         return int(conn.exec_driver_sql(self.sql, list(rows)).rowcount)
@@ -757,10 +755,12 @@ def release(engine: Engine, rows: Sequence[OutboxRow], worker: str) -> int:
 def list_rows(
     engine: Engine, state: str | OutboxState | None = None, *, limit: int = 100
 ) -> list[OutboxRow]:
-    """Outbox rows, newest first, optionally in one state."""
+    """Outbox rows, newest first, optionally in one state (drafts only when asked for)."""
     query = select(OUTBOX).order_by(OUTBOX.c.id.desc()).limit(limit)
     if state is not None:
         query = query.where(OUTBOX.c.state == OutboxState(state).value)
+    else:
+        query = query.where(OUTBOX.c.state != DRAFT)
     with _reading(engine) as conn:
         return [OutboxRow.of(row) for row in conn.execute(query).mappings()]
 
@@ -774,6 +774,11 @@ def retry(engine: Engine, row_id: int, now: datetime, *, force: bool = False) ->
         if found is None:
             raise InputError(f"no outbox row {row_id}", hint="see `tracker outbox`")
         row = OutboxRow.of(found)
+        if row.state == DRAFT:
+            raise InputError(
+                f"outbox row {row_id} is a message the planner is still putting together",
+                hint="it is queued when its recipient's sending hours come",
+            )
         if row.state == SENDING:
             raise InputError(
                 f"outbox row {row_id} is being sent by {row.claimed_by}",
@@ -837,9 +842,14 @@ def leased_elsewhere(
 
 
 def counts(engine: Engine) -> dict[str, int]:
-    """Rows per state (every state present, zero included)."""
-    query = select(OUTBOX.c.state, func.count()).group_by(OUTBOX.c.state)
-    out = {state.value: 0 for state in OutboxState}
+    """Rows per delivery state (every state present, zero included); drafts, messages still
+    being put together by the planner, are not counted."""
+    query = (
+        select(OUTBOX.c.state, func.count())
+        .where(OUTBOX.c.state != DRAFT)
+        .group_by(OUTBOX.c.state)
+    )
+    out = {state.value: 0 for state in OutboxState if state is not OutboxState.DRAFT}
     with _reading(engine) as conn:
         out.update({str(state): int(n) for state, n in conn.execute(query)})
     return out

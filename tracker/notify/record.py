@@ -15,19 +15,19 @@ calls instead of half a million, with the same notifications out (a test compare
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import AbstractContextManager
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import cast
+from typing import NamedTuple, cast
 
 from sqlalchemy import Connection, select
 
 from tracker.calendar import WorkCalendar
 from tracker.config import PolicySettings
 from tracker.notify import facts
-from tracker.notify.model import ItemFacts, MessageKind, Notification, Person, notification_key
-from tracker.notify.outbox import NotificationRow, NotificationWriter, insert_notification_rows
+from tracker.notify.drafts import Draft, DraftBook, Writer, make_part
+from tracker.notify.model import ItemFacts, MessageKind, Notification, Person, stage_code
+from tracker.notify.outbox import NotificationWriter, insert_notifications
 from tracker.notify.policy import plan
 from tracker.store.tables import ACTIVITY as A
 from tracker.store.tables import OCCURRENCE as OC
@@ -37,9 +37,6 @@ from tracker.store.tables import OPEN_PREDICATE
 CHUNK = 2000
 
 _EXECUTOR, _COORDINATOR = "executor", "coordinator"
-
-#: Opens one write transaction: a connection to write on, committed on leaving.
-Writer = Callable[[], AbstractContextManager[Connection]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,8 +112,8 @@ class Recorded:
 
 
 #: One candidate as the driver gives it: (occurrence id, activity id, roadmap id, start,
-#: effective due, occurrence kind) — the row itself, no object per row.
-_Candidate = tuple[int, int, int, date | None, date, str]
+#: effective due, occurrence kind, activity number) — the row itself, no object per row.
+_Candidate = tuple[int, int, int, date | None, date, str, str]
 
 
 def candidate_chunks(
@@ -128,7 +125,7 @@ def candidate_chunks(
         return
     statement = (
         select(OC.c.id, OC.c.activity_id, A.c.roadmap_id, OC.c.start, OC.c.effective_due,
-               OC.c.kind)
+               OC.c.kind, A.c.key)
         .select_from(OC.join(A, OC.c.activity_id == A.c.id))
         .where(OPEN_PREDICATE, A.c.archived_at.is_(None), facts.stage_filter(conn, dates))
         .order_by(OC.c.id)
@@ -152,28 +149,32 @@ def record_items(
     directory: facts.Directory,
     tracks: Tracks,
     dates: facts.StageDates,
-    now: datetime,
+    book: DraftBook,
+    paused: Collection[str],
 ) -> Recorded:
     """Plan and write every candidate chunk; ``write`` opens one write transaction (a context
-    manager giving a connection) per chunk."""
+    manager giving a connection) per chunk. A notification goes in linked to its recipient's
+    draft for its day (:mod:`tracker.notify.drafts`), which counts it; a paused recipient's
+    waits unlinked."""
+    now = book.now
     done = Recorded()
     writer = NotificationWriter(reader.dialect.name == "postgresql", now)
     fan_out = _FanOut(writer)
     unique_coordinators: dict[int, list[Person]] = {}
     for chunk in candidate_chunks(reader, dates):
         executors = facts.executors_by_activity(reader, directory, {c[1] for c in chunk})
-        ids = [c[0] for c in chunk]
-        made = facts.made_keys(reader, ids, size=max(len(ids), 1))  # one query per chunk
+        made = facts.made_codes(reader, [c[0] for c in chunk])  # one query per chunk
         rows: list[tuple[object, ...]] = []
-        for occurrence_id, activity_id, roadmap_id, start, effective_due, kind in chunk:
+        linked: dict[tuple[str, date], _Linked] = {}
+        for occurrence_id, activity_id, roadmap_id, start, due, kind, number in chunk:
             roadmap = directory.roadmaps.get(roadmap_id)
             if roadmap is None:
                 continue  # an archived roadmap
             done.examined += 1
-            done.years.add(effective_due.year)
+            done.years.add(due.year)
             if start is not None:
                 done.years.add(start.year)
-            answers = tracks.made((roadmap.timezone, effective_due, start, kind == "checkin"))
+            answers = tracks.made((roadmap.timezone, due, start, kind == "checkin"))
             if not answers:
                 continue
             coordinators = unique_coordinators.get(roadmap_id)
@@ -187,44 +188,96 @@ def record_items(
                     answer = answers.get((role, person.timezone))
                     if answer is None:
                         continue
-                    prefix, suffix, tail = fan_out.parts(answer, person)
-                    key = f"{prefix}{occurrence_id}{suffix}"
-                    if key in made:
+                    out = fan_out.parts(answer, person)
+                    if (occurrence_id, out.recipient_id, out.code) in made:
                         continue
                     if not person.emails:
                         done.unreachable.add(person.name)
                         continue
                     if answer.send_at > now:
                         done.deferred += 1
-                    rows.append((key, occurrence_id, *tail))
-        if rows:
-            with write() as tx:
-                inserted = writer.insert(tx, rows)
-            done.notifications += inserted
-            done.taken += len(rows) - inserted
+                    if person.key in paused:
+                        rows.append((occurrence_id, out.recipient_id, out.code, None, *out.tail))
+                        continue
+                    group = linked.get((person.key, answer.day))
+                    if group is None:
+                        group = linked[(person.key, answer.day)] = _Linked(person, answer.day)
+                    group.parts.append((occurrence_id, due, roadmap, number, out))
+        if not rows and not linked:
+            continue
+        with write() as tx:
+            drafts = []
+            for group in linked.values():
+                draft = book.draft(tx, group.person, group.day)
+                drafts.append(draft)
+                _link(rows, draft, group)
+            inserted = writer.insert(tx, rows)
+        done.notifications += inserted
+        done.taken += len(rows) - inserted
+        if inserted < len(rows):  # another planner made some first: count from the store
+            for draft in drafts:
+                draft.dirty = True
     return done
+
+
+@dataclass(slots=True)
+class _Linked:
+    """One chunk's notifications for one recipient-day."""
+
+    person: Person
+    day: date
+    parts: list[tuple[int, date, facts.RoadmapInfo, str, _Out]] = field(default_factory=list)
+
+
+def _link(rows: list[tuple[object, ...]], draft: Draft, group: _Linked) -> None:
+    """Rows linked to ``draft``, counted in its tally."""
+    tally = draft.tally
+    ident = draft.id
+    recipient_key = group.person.key
+    for occurrence_id, due, roadmap, number, out in group.parts:
+        rows.append((occurrence_id, out.recipient_id, out.code, ident, *out.tail))
+        answer = out.answer
+        tally.timing(answer.send_at, answer.expires_at)
+        tally.titles.add(roadmap.title)
+        one = tally.kind(answer.kind)
+        if one.counts(due):
+            one.keep(
+                make_part(due, roadmap.slug, number, answer.kind, answer.stage, occurrence_id,
+                          recipient_key, answer.send_at, answer.expires_at)
+            )  # fmt: skip
+
+
+class _Out(NamedTuple):
+    """What every notification of one answer to one recipient shares."""
+
+    answer: Made
+    recipient_id: int
+    code: int
+    tail: tuple[object, ...]
 
 
 class _FanOut:
     """The parts of a notification row shared by every occurrence of one answer to one
-    recipient: the key around the occurrence id, and the row's tail."""
+    recipient: its stored key's recipient and stage code, and the row's tail."""
 
     def __init__(self, writer: NotificationWriter) -> None:
         self.writer = writer
         # keyed by the answer's identity: Tracks keeps every answer for the whole pass
-        self._cache: dict[tuple[int, str], tuple[str, str, tuple[object, ...]]] = {}
+        self._cache: dict[tuple[int, str], _Out] = {}
 
-    def parts(self, answer: Made, person: Person) -> tuple[str, str, tuple[object, ...]]:
+    def parts(self, answer: Made, person: Person) -> _Out:
         cached = self._cache.get((id(answer), person.key))
         if cached is None:
-            sample = notification_key(answer.kind, answer.stage, 0, person.key)
-            head = f"{answer.kind.value}:{answer.stage}:"
-            assert sample == f"{head}0:{person.key}"  # the key's layout, made by model
+            if person.executor_id is None:
+                raise ValueError(f"{person.key}: an item notification goes to an executor")
             tail = self.writer.tail(
-                person.key, person.executor_id, answer.kind.value, answer.stage, answer.day,
-                answer.send_at, answer.expires_at,
+                person.key, answer.kind.value, answer.stage, answer.day, answer.send_at,
+                answer.expires_at,
             )  # fmt: skip
-            cached = self._cache[(id(answer), person.key)] = (head, f":{person.key}", tail)
+            code = stage_code(answer.kind, answer.stage)
+            cached = self._cache[(id(answer), person.key)] = _Out(
+                answer, person.executor_id, code, tail
+            )
         return cached
 
 
@@ -232,15 +285,8 @@ def record_notifications(
     write: Writer, notifications: Sequence[Notification], now: datetime
 ) -> tuple[int, int]:
     """Write a few ready-made notifications (the digests): (inserted, taken)."""
-    rows = [
-        NotificationRow(
-            n.key, n.occurrence_id, n.recipient.key, n.recipient.executor_id, n.kind.value,
-            n.stage, n.day, n.send_at, n.expires_at,
-        )
-        for n in notifications
-    ]  # fmt: skip
-    if not rows:
+    if not notifications:
         return 0, 0
     with write() as tx:
-        inserted = insert_notification_rows(tx, rows, now=now)
-    return inserted, len(rows) - inserted
+        inserted = len(insert_notifications(tx, notifications, now=now))
+    return inserted, len(notifications) - inserted

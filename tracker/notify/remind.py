@@ -28,10 +28,10 @@ from tracker.notify.compose import (
     LinkMaker,
     Planned,
     compose,
-    compose_items,
     pass_transaction,
 )
 from tracker.notify.digest import DIGEST_ITEMS, digest_facts, digest_recipients
+from tracker.notify.drafts import DraftBook, Writer
 from tracker.notify.model import Batch, MessageKind, Notification, Person
 from tracker.notify.outbox import upsert_insert, write_transaction
 from tracker.notify.policy import (
@@ -43,7 +43,7 @@ from tracker.notify.policy import (
 )
 from tracker.notify.record import Tracks, record_items, record_notifications
 from tracker.notify.render import Renderer, resolve_templates_dir
-from tracker.notify.waiting import people_by_key, waiting_groups
+from tracker.notify.waiting import people_by_key
 from tracker.store.pauses import Pause, active_pauses
 from tracker.store.tables import NOTIFICATION as NT
 from tracker.store.tables import PLANNER_MARK as PM
@@ -126,13 +126,20 @@ def plan_pass(
     report = PlanReport(now=now, dry_run=dry_run)
     with _session(engine, dry_run) as conn:
         directory = facts.load_directory(conn, settings)
-        _record(conn, engine, directory, settings, now, calendar, report, dry_run)
+        composer = Composer(engine, settings, renderer, directory, now, link_maker, dry_run)
+        book = DraftBook(composer)
+        people = people_by_key(directory)
+        pauses = active_pauses(conn, now)
+        held = {key for key, person in people.items() if paused(pauses, person, digest=False)}
+
+        def write() -> AbstractContextManager[Connection]:
+            return pass_transaction(conn, engine, dry_run)
+
+        _record(conn, write, directory, settings, now, calendar, report, book, held)
         if not dry_run:
             _set_mark(engine, now)
-        composer = Composer(engine, settings, renderer, directory, now, link_maker, dry_run)
         queued: list[tuple[tuple[datetime, str, str], Planned]] = []
         with _reader(conn, engine, dry_run) as reader:
-            pauses = active_pauses(reader, now)
             for batch in _waiting_digests(reader, directory, now):
                 if paused(pauses, batch.recipient, digest=True):
                     report.paused += len(batch.keys)
@@ -140,13 +147,10 @@ def plan_pass(
                 composed = compose(composer, reader, batch, {})
                 order = (batch.send_at, batch.recipient.key, batch.key)
                 _count(report, composed, order, queued)
-            for group in waiting_groups(reader, directory, now):
-                if paused(pauses, group.recipient, digest=False):
-                    report.paused += len(group.parts)
-                    continue
-                composed = compose_items(composer, reader, group)
-                first = min(group.parts, key=lambda part: (-part.kind.urgency, part.key))
-                _count(report, composed, (group.send_at, group.recipient.key, first.key), queued)
+            book.adopt(write, people)
+            report.paused += book.claim_waiting(write, people, held)
+            for (send_at, key, day), planned in book.finish(reader, write, people, held):
+                queued.append(((send_at, key, day.isoformat()), planned))
         queued.sort(key=lambda pair: pair[0])
         report.messages = [planned for _order, planned in queued]
     return report
@@ -182,13 +186,14 @@ def _count(
 
 def _record(
     conn: Connection,
-    engine: Engine,
+    write: Writer,
     directory: facts.Directory,
     settings: Settings,
     now: datetime,
     calendar: WorkCalendar,
     report: PlanReport,
-    dry_run: bool,
+    book: DraftBook,
+    held: set[str],
 ) -> None:
     """Make and write, chunk by chunk, what the policy makes at ``now`` for the occurrences
     with a stage ready since the mark; then the digests due."""
@@ -199,12 +204,8 @@ def _record(
     dates = facts.stage_dates(
         facts.ready_days(since, now, pairs, policy, calendar), policy, calendar
     )
-
-    def write() -> AbstractContextManager[Connection]:
-        return pass_transaction(conn, engine, dry_run)
-
     tracks = Tracks(now, sorted(people_zones), policy, calendar)
-    done = record_items(conn, write, directory, tracks, dates, now)
+    done = record_items(conn, write, directory, tracks, dates, book, held)
     made_digests = facts.made_digest_keys(conn, (now - timedelta(days=LOOKBACK_DAYS)).date())
     digests = digest_notifications(
         digest_recipients(directory), made_digests, now, policy, calendar

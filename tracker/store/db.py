@@ -19,7 +19,7 @@ from tracker.errors import StoreError
 
 #: The newest migration. A test checks it against the scripts; commands compare the
 #: database's ``alembic_version`` with it without loading Alembic.
-SCHEMA_REVISION = "0007"
+SCHEMA_REVISION = "0008"
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 

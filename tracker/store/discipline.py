@@ -410,29 +410,9 @@ def executor_figures(engine: Engine, on: date, roadmap_ids: Sequence[int]) -> Di
     """
     if not roadmap_ids:
         return Discipline(on=on, start=None, end=None, rows=(), total=Figures())
-    done = and_(
-        OC.c.status == Status.DONE.value, OC.c.completed_on.is_not(None), OC.c.completed_on <= on
-    )
-    on_time = and_(done, OC.c.completed_on <= OC.c.effective_due)
-    late = and_(done, OC.c.completed_on > OC.c.effective_due)
-    overdue = and_(~done, OC.c.effective_due < on)
-    if engine.dialect.name == "sqlite":
-        delay: ColumnElement[int] = cast(
-            func.julianday(OC.c.completed_on) - func.julianday(OC.c.effective_due), Integer
-        )
-    else:
-        delay = OC.c.completed_on - OC.c.effective_due
     first_due = func.min(OC.c.effective_due)
     statement = (
-        select(
-            OC.c.activity_id,
-            func.sum(case((on_time, 1), else_=0)),
-            func.sum(case((late, 1), else_=0)),
-            func.sum(case((overdue, 1), else_=0)),
-            func.sum(case((and_(~done, OC.c.effective_due >= on), 1), else_=0)),
-            func.sum(case((OC.c.extended_due.is_not(None), 1), else_=0)),
-            func.sum(case((late, delay), else_=0)),
-        )
+        select(OC.c.activity_id, *_count_columns(engine, on))
         .select_from(OC.join(A, OC.c.activity_id == A.c.id).join(RM, A.c.roadmap_id == RM.c.id))
         .where(
             OC.c.archived_at.is_(None), A.c.archived_at.is_(None), RM.c.archived_at.is_(None),
@@ -462,6 +442,185 @@ def executor_figures(engine: Engine, on: date, roadmap_ids: Sequence[int]) -> Di
     return Discipline(
         on=on, start=None, end=None, rows=_sorted(per.items(), found.__getitem__), total=total
     )
+
+
+@dataclass(frozen=True, slots=True)
+class _Share:
+    """One executor's counts over one roadmap's activities, and where it first appears."""
+
+    order: tuple[int, int]  # (rank of the activity in executor_figures' order, place in it)
+    doer: Doer
+    numbers: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RoadmapFigures:
+    """The counts behind :func:`executor_figures` for every live roadmap at once, on day
+    ``on``: :meth:`of` gives any set of roadmaps' figures without asking the database again.
+
+    The figures are sums over activities (an activity belongs to one roadmap, an occurrence
+    counts once per distinct executor of its activity), so a set of roadmaps' figures are the
+    sums of each roadmap's; the row order's tie-break (where an executor first appears) is the
+    earliest of its roadmaps' first appearances in the same activity order.
+    """
+
+    on: date
+    totals: dict[int, tuple[int, ...]]
+    shares: dict[int, tuple[_Share, ...]]
+
+    def of(self, roadmap_ids: Iterable[int]) -> Discipline:
+        """What ``executor_figures(engine, on, roadmap_ids)`` gives, from the counts read."""
+        total = Figures()
+        first: dict[tuple[int | None, str], _Share] = {}
+        per: dict[tuple[int | None, str], Figures] = {}
+        for roadmap_id in set(roadmap_ids):
+            numbers = self.totals.get(roadmap_id)
+            if numbers is None:
+                continue
+            _add_counts(total, numbers)
+            for share in self.shares.get(roadmap_id, ()):
+                key = (share.doer.id, share.doer.name)
+                known = first.get(key)
+                if known is None or share.order < known.order:
+                    first[key] = share
+                _add_counts(per.setdefault(key, Figures()), share.numbers)
+        keys = sorted(per, key=lambda key: first[key].order)  # the order of first appearance
+        rows = _sorted(((key, per[key]) for key in keys), lambda key: first[key].doer)
+        return Discipline(on=self.on, start=None, end=None, rows=rows, total=total)
+
+
+def roadmap_figures(engine: Engine, on: date) -> RoadmapFigures:
+    """One query for :class:`RoadmapFigures`: per live roadmap, its totals and per distinct
+    executor (``(executor id, name)``, as :func:`_doers` names them) the summed counts, with
+    the activity rank and place of its first appearance and that appearance's :class:`Doer`."""
+    counts = _count_columns(engine, on)
+    per_activity = (
+        select(
+            OC.c.activity_id,
+            func.min(OC.c.effective_due).label("first_due"),
+            *(column.label(f"n{index}") for index, column in enumerate(counts)),
+        )
+        .where(OC.c.archived_at.is_(None), OC.c.status != Status.CANCELLED.value)
+        .group_by(OC.c.activity_id)
+        .subquery("per_activity")
+    )
+    numbers = [per_activity.c[f"n{index}"] for index in range(len(counts))]
+    activity = (
+        select(
+            per_activity.c.activity_id,
+            A.c.roadmap_id,
+            *numbers,
+            # executor_figures' activity order (activity id only breaks its ties)
+            func.row_number()
+            .over(order_by=(per_activity.c.first_due, RM.c.slug, A.c.position, A.c.id))
+            .label("rank"),
+            *(
+                func.sum(column).over(partition_by=A.c.roadmap_id).label(f"t{index}")
+                for index, column in enumerate(numbers)
+            ),
+        )
+        .select_from(
+            per_activity.join(A, per_activity.c.activity_id == A.c.id).join(
+                RM, A.c.roadmap_id == RM.c.id
+            )
+        )
+        .where(A.c.archived_at.is_(None), RM.c.archived_at.is_(None))
+        .subquery("activity")
+    )
+    name = func.coalesce(func.nullif(EX.c.name, ""), func.nullif(AE.c.name, ""), "—")
+    doer = (
+        select(
+            AE.c.activity_id,
+            AE.c.executor_id,
+            name.label("name"),
+            AE.c.position,
+            AE.c.lead,
+            EX.c.kind,
+            EX.c.organisation,
+            func.row_number()
+            .over(partition_by=(AE.c.activity_id, AE.c.executor_id, name), order_by=AE.c.position)
+            .label("copy"),
+        )
+        .select_from(AE.outerjoin(EX, AE.c.executor_id == EX.c.id))
+        .subquery("doer")
+    )
+    share = (activity.c.roadmap_id, doer.c.executor_id, doer.c.name)
+    joined = (
+        select(
+            activity.c.roadmap_id,
+            doer.c.executor_id,
+            doer.c.name,
+            doer.c.lead,
+            doer.c.kind,
+            doer.c.organisation,
+            activity.c.rank,
+            doer.c.position,
+            *(activity.c[f"t{index}"] for index in range(len(counts))),
+            *(
+                func.sum(activity.c[f"n{index}"]).over(partition_by=share).label(f"s{index}")
+                for index in range(len(counts))
+            ),
+            func.row_number()
+            .over(partition_by=share, order_by=(activity.c.rank, doer.c.position))
+            .label("first"),
+        )
+        .select_from(
+            activity.outerjoin(
+                doer, and_(doer.c.activity_id == activity.c.activity_id, doer.c.copy == 1)
+            )
+        )
+        .subquery("joined")
+    )
+    statement = select(joined).where(joined.c.first == 1)
+    width = len(counts)
+    totals: dict[int, tuple[int, ...]] = {}
+    shares: dict[int, list[_Share]] = defaultdict(list)
+    with engine.connect() as conn:
+        for row in conn.execute(statement):
+            values = row._mapping
+            totals[row.roadmap_id] = tuple(int(values[f"t{index}"] or 0) for index in range(width))
+            if row.name is None:  # the activities with no executor: only in the totals
+                continue
+            shares[row.roadmap_id].append(
+                _Share(
+                    (int(row.rank), int(row.position)),
+                    Doer(
+                        row.executor_id,
+                        row.name,
+                        row.kind or "person",
+                        bool(row.lead),
+                        row.organisation,
+                    ),
+                    tuple(int(values[f"s{index}"] or 0) for index in range(width)),
+                )
+            )
+    return RoadmapFigures(on, totals, {key: tuple(value) for key, value in shares.items()})
+
+
+def _count_columns(engine: Engine, on: date) -> list[ColumnElement[int]]:
+    """Per group of occurrences: в срок, с нарушением, просрочено, в работе, с переносом and
+    the days late of the «с нарушением» ones on day ``on`` (as :func:`outcome` classes them;
+    cancelled occurrences must be filtered out by the caller)."""
+    done = and_(
+        OC.c.status == Status.DONE.value, OC.c.completed_on.is_not(None), OC.c.completed_on <= on
+    )
+    on_time = and_(done, OC.c.completed_on <= OC.c.effective_due)
+    late = and_(done, OC.c.completed_on > OC.c.effective_due)
+    overdue = and_(~done, OC.c.effective_due < on)
+    if engine.dialect.name == "sqlite":
+        delay: ColumnElement[int] = cast(
+            func.julianday(OC.c.completed_on) - func.julianday(OC.c.effective_due), Integer
+        )
+    else:
+        delay = OC.c.completed_on - OC.c.effective_due
+    return [
+        func.sum(case((on_time, 1), else_=0)),
+        func.sum(case((late, 1), else_=0)),
+        func.sum(case((overdue, 1), else_=0)),
+        func.sum(case((and_(~done, OC.c.effective_due >= on), 1), else_=0)),
+        func.sum(case((OC.c.extended_due.is_not(None), 1), else_=0)),
+        func.sum(case((late, delay), else_=0)),
+    ]
 
 
 def _add_counts(into: Figures, numbers: Sequence[int]) -> None:

@@ -18,7 +18,7 @@ from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, Index, MetaData, UniqueConstraint, text
+from sqlalchemy import JSON, BigInteger, CheckConstraint, Index, MetaData, UniqueConstraint, text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import DateTime, TypeDecorator
 from sqlmodel import Field, SQLModel
@@ -248,6 +248,7 @@ class OutboxState(StrEnum):
     SENT = "sent"
     FAILED = "failed"  # permanent failure, or out of attempts
     SUPERSEDED = "superseded"  # expired before it could be sent
+    DRAFT = "draft"  # a message being put together by planning passes: never sent as such
 
 
 class OutboxRecord(SQLModel, table=True):
@@ -256,7 +257,8 @@ class OutboxRecord(SQLModel, table=True):
     __tablename__ = "outbox"
     __table_args__ = (
         CheckConstraint(
-            "state IN ('pending', 'sending', 'sent', 'failed', 'superseded')", name="state"
+            "state IN ('pending', 'sending', 'sent', 'failed', 'superseded', 'draft')",
+            name="state",
         ),
         Index("ix_outbox_state_next_attempt_at", "state", "next_attempt_at"),
     )
@@ -293,6 +295,8 @@ class NotificationRecord(SQLModel, table=True):
 
     __tablename__ = "notification"
     __table_args__ = (
+        # an item notification's key: three integers (issue 18), made once whoever plans
+        Index("ux_notification_item", "occurrence_id", "recipient_id", "stage_code", unique=True),
         # the waiting ones (not yet in a message), by sending time: what a pass composes
         Index(
             "ix_notification_waiting",
@@ -304,10 +308,15 @@ class NotificationRecord(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    key: str = Field(unique=True, description="kind:stage:occurrence:recipient")
-    occurrence_id: int | None = Field(default=None, foreign_key="occurrence.id", index=True)
+    key: str | None = Field(
+        default=None, unique=True, description="a digest's key, kind:stage:-:recipient"
+    )
+    occurrence_id: int | None = Field(default=None, foreign_key="occurrence.id")
     recipient_key: str
     recipient_id: int | None = Field(default=None, foreign_key="executor.id")
+    stage_code: int | None = Field(
+        default=None, sa_type=BigInteger, description="an item's kind and stage (model.stage_code)"
+    )
     kind: str
     stage: str
     day: date = Field(description="the recipient-local day it belongs to")

@@ -1,0 +1,90 @@
+"""An item notification's key as three integers; outbox drafts (issue 18).
+
+* ``notification``: an item notification is made once per (occurrence, recipient, stage code)
+  — a unique index of three integers (``stage_code``: the kind and stage as one integer, see
+  :func:`tracker.notify.model.stage_code`) instead of the formatted string ``key``, which only
+  digests keep now. The index leads with the occurrence, so the occurrence index goes.
+* ``outbox``: the state ``draft`` — a message the planning pass is putting together; its
+  notifications link to it as they are made.
+
+Existing rows get their code, and item rows lose their string key.
+
+Revision ID: 0008
+Revises: 0007
+Create Date: 2026-12-06
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0008"
+down_revision = "0007"
+branch_labels = None
+depends_on = None
+
+#: Copied, not imported: a migration must not change when the models do.
+_KIND_CODES = {"reminder": 0, "due_today": 1, "overdue": 2, "escalation": 3, "checkin": 4}
+_STATES_BEFORE = "state IN ('pending', 'sending', 'sent', 'failed', 'superseded')"
+_STATES_AFTER = "state IN ('pending', 'sending', 'sent', 'failed', 'superseded', 'draft')"
+
+
+def _stage_code(kind: str, stage: str) -> int:
+    head, _, day = stage.partition("@")
+    ordinal = date.fromisoformat(day).toordinal()
+    if head.startswith("start-"):
+        form, number = 0, int(head[6:])
+    elif head.startswith("due-"):
+        form, number = 1, int(head[4:])
+    elif head == "due":
+        form, number = 2, 0
+    else:
+        form, number = 3, int(head)
+    return (((_KIND_CODES[kind] << 2 | form) << 16 | number) << 20) | ordinal
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("notification") as batch:
+        batch.add_column(sa.Column("stage_code", sa.BigInteger(), nullable=True))
+        batch.alter_column("key", existing_type=sa.String(), nullable=True)
+        batch.drop_index("ix_notification_occurrence_id")
+    bind = op.get_bind()
+    rows = bind.execute(
+        sa.text("SELECT id, kind, stage FROM notification WHERE occurrence_id IS NOT NULL")
+    ).all()
+    codes = [{"id": row.id, "code": _stage_code(row.kind, row.stage)} for row in rows]
+    if codes:
+        bind.execute(
+            sa.text("UPDATE notification SET stage_code = :code, key = NULL WHERE id = :id"), codes
+        )
+    op.create_index(
+        "ux_notification_item",
+        "notification",
+        ["occurrence_id", "recipient_id", "stage_code"],
+        unique=True,
+    )
+    with op.batch_alter_table("outbox") as batch:
+        batch.drop_constraint("ck_outbox_state", type_="check")
+        batch.create_check_constraint("state", sa.text(_STATES_AFTER))
+
+
+def downgrade() -> None:
+    bind = op.get_bind()
+    bind.execute(sa.text("DELETE FROM outbox WHERE state = 'draft'"))
+    with op.batch_alter_table("outbox") as batch:
+        batch.drop_constraint("ck_outbox_state", type_="check")
+        batch.create_check_constraint("state", sa.text(_STATES_BEFORE))
+    op.drop_index("ux_notification_item", table_name="notification")
+    bind.execute(
+        sa.text(
+            "UPDATE notification SET key = kind || ':' || stage || ':' || "
+            "CAST(occurrence_id AS VARCHAR) || ':' || recipient_key WHERE key IS NULL"
+        )
+    )
+    with op.batch_alter_table("notification") as batch:
+        batch.create_index("ix_notification_occurrence_id", ["occurrence_id"])
+        batch.alter_column("key", existing_type=sa.String(), nullable=False)
+        batch.drop_column("stage_code")
