@@ -845,9 +845,7 @@ def counts(engine: Engine) -> dict[str, int]:
     """Rows per delivery state (every state present, zero included); drafts, messages still
     being put together by the planner, are not counted."""
     query = (
-        select(OUTBOX.c.state, func.count())
-        .where(OUTBOX.c.state != DRAFT)
-        .group_by(OUTBOX.c.state)
+        select(OUTBOX.c.state, func.count()).where(OUTBOX.c.state != DRAFT).group_by(OUTBOX.c.state)
     )
     out = {state.value: 0 for state in OutboxState if state is not OutboxState.DRAFT}
     with _reading(engine) as conn:
