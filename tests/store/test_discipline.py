@@ -21,6 +21,7 @@ from tracker.store.discipline import (
     executor_figures,
     figures,
     outcome,
+    roadmap_figures,
 )
 from tracker.store.executors import ExecutorEntry
 from tracker.store.models import Status
@@ -250,6 +251,7 @@ def test_executor_figures_match_the_figures(engine: Engine, sync: Syncer, on: da
     change_status(engine, "alpha:5", Status.CANCELLED, now=NOW, actor="t")
     with engine.connect() as conn:
         ids = {row.slug: row.id for row in conn.execute(select(ROADMAP.c.slug, ROADMAP.c.id))}
+    every = roadmap_figures(engine, on)
     for slugs in (["alpha"], ["beta"], ["alpha", "beta"]):
         expected = discipline(engine, on, roadmaps=slugs)
         found = executor_figures(engine, on, [ids[slug] for slug in slugs])
@@ -257,4 +259,38 @@ def test_executor_figures_match_the_figures(engine: Engine, sync: Syncer, on: da
         assert [r.figures.late_days for r in found.rows] == [
             r.figures.late_days for r in expected.rows
         ]
+        # once for every roadmap, summed per set: the very same figures, rows and executors
+        assert every.of([ids[slug] for slug in slugs]) == found
+        assert repr(every.of([ids[slug] for slug in slugs])) == repr(found)
     assert executor_figures(engine, on, []).rows == ()
+    assert every.of([]) == executor_figures(engine, on, [])
+
+
+def test_roadmap_figures_first_appearance(engine: Engine, sync: Syncer) -> None:
+    """An executor lead in one roadmap and co-executor in another: each set of roadmaps gets
+    the executor as it first appears there (and the rows that tie keep that order)."""
+    sync(
+        roadmap(
+            "alpha",
+            act("1", ("2022-05-01", "2022-05-31"), responsible=("МКУ ГИМЦ", "Петров П.П.")),
+            act("2", ("2022-03-01", "2022-03-31"), responsible=("Иванов И.И.",)),
+        )
+    )
+    sync(
+        roadmap(
+            "beta",
+            act("1", ("2022-04-01", "2022-04-30"), responsible=("Петров П.П.", "Иванов И.И.")),
+            act("2", ("2022-08-01", "2022-08-31")),
+        )
+    )
+    with engine.connect() as conn:
+        ids = {row.slug: row.id for row in conn.execute(select(ROADMAP.c.slug, ROADMAP.c.id))}
+    for on in (date(2022, 2, 1), ON):
+        every = roadmap_figures(engine, on)
+        for slugs in (["alpha"], ["beta"], ["alpha", "beta"], ["beta", "alpha", "beta"]):
+            wanted = [ids[slug] for slug in slugs]
+            expected = executor_figures(engine, on, wanted)
+            assert repr(every.of(wanted)) == repr(expected)
+            assert [r.executor for r in every.of(wanted).rows] == [
+                r.executor for r in expected.rows
+            ]

@@ -15,7 +15,7 @@ from tracker.config import Settings
 from tracker.notify import facts
 from tracker.notify.model import DigestFacts, FailureFacts, ItemFacts, Person, RoadmapRef
 from tracker.notify.outbox import failures_since
-from tracker.store.discipline import executor_figures
+from tracker.store.discipline import Discipline, RoadmapFigures, executor_figures, roadmap_figures
 from tracker.store.status import needs_dates
 from tracker.store.tables import ACTIVITY as A
 from tracker.store.tables import NOTIFICATION as NT
@@ -24,6 +24,26 @@ from tracker.store.tables import OPEN_PREDICATE
 
 #: At most this many items per section of a digest, the most urgent first.
 DIGEST_ITEMS = 300
+
+
+class DigestFigures:
+    """The discipline figures of every digest of one planning pass: every live roadmap's
+    counts read once per day (:func:`roadmap_figures`), each digest's summed from them.
+
+    Make one per pass, after what the pass records and before its digests are composed, and
+    drop it with the pass: it does not see later changes of statuses or dates.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._days: dict[date, RoadmapFigures] = {}
+
+    def of(self, day: date, roadmap_ids: Sequence[int]) -> Discipline:
+        """What ``executor_figures(engine, day, roadmap_ids)`` gives."""
+        found = self._days.get(day)
+        if found is None:
+            found = self._days[day] = roadmap_figures(self._engine, day)
+        return found.of(roadmap_ids)
 
 
 def digest_recipients(directory: facts.Directory) -> list[Person]:
@@ -44,8 +64,11 @@ def digest_facts(
     recipient: Person,
     day: date,
     directory: facts.Directory,
+    *,
+    figures_cache: DigestFigures | None = None,
 ) -> DigestFacts:
-    """What a coordinator's (or an admin's) weekly digest covers on ``day``."""
+    """What a coordinator's (or an admin's) weekly digest covers on ``day``; the discipline
+    figures from ``figures_cache`` when given (the same figures, read once per pass)."""
     if recipient.executor_id is None:  # an admin: every roadmap, unscheduled items and failures
         roadmaps = list(directory.roadmaps.values())
     else:
@@ -90,9 +113,15 @@ def digest_facts(
         done_late=done_late,
         needs_dates=_needs_dates(conn, directory, ids),
         failures=_failures(engine, start, recipient, ids),
-        discipline=executor_figures(engine, day, ids) if coordinator and ids else None,
+        discipline=_discipline(engine, day, ids, figures_cache) if coordinator and ids else None,
         board_url=settings.web.base_url,
     )
+
+
+def _discipline(
+    engine: Engine, day: date, ids: Sequence[int], cache: DigestFigures | None
+) -> Discipline:
+    return executor_figures(engine, day, ids) if cache is None else cache.of(day, ids)
 
 
 def _items(

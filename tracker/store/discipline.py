@@ -32,9 +32,22 @@ from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Engine, Integer, and_, case, cast, func, select
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Engine,
+    Integer,
+    and_,
+    case,
+    cast,
+    func,
+    null,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.engine import Connection
 
 from tracker.errors import InputError
@@ -448,7 +461,7 @@ def executor_figures(engine: Engine, on: date, roadmap_ids: Sequence[int]) -> Di
 class _Share:
     """One executor's counts over one roadmap's activities, and where it first appears."""
 
-    order: tuple[int, int]  # (rank of the activity in executor_figures' order, place in it)
+    order: int  # rank of the activity in executor_figures' order × _PLACES + place in it
     doer: Doer
     numbers: tuple[int, ...]
 
@@ -489,6 +502,15 @@ class RoadmapFigures:
         return Discipline(on=self.on, start=None, end=None, rows=rows, total=total)
 
 
+#: More than any executor's position in an activity's list of executors.
+_PLACES = 1 << 20
+
+
+def _doer_name(executors: Any, directory: Any) -> ColumnElement[str]:
+    """The name :func:`_doers` gives an executor row: the directory's, else as written."""
+    return func.coalesce(func.nullif(directory.c.name, ""), func.nullif(executors.c.name, ""), "—")
+
+
 def roadmap_figures(engine: Engine, on: date) -> RoadmapFigures:
     """One query for :class:`RoadmapFigures`: per live roadmap, its totals and per distinct
     executor (``(executor id, name)``, as :func:`_doers` names them) the summed counts, with
@@ -510,14 +532,10 @@ def roadmap_figures(engine: Engine, on: date) -> RoadmapFigures:
             per_activity.c.activity_id,
             A.c.roadmap_id,
             *numbers,
-            # executor_figures' activity order (activity id only breaks its ties)
+            # executor_figures' activity order (the activity id only breaks its ties)
             func.row_number()
             .over(order_by=(per_activity.c.first_due, RM.c.slug, A.c.position, A.c.id))
             .label("rank"),
-            *(
-                func.sum(column).over(partition_by=A.c.roadmap_id).label(f"t{index}")
-                for index, column in enumerate(numbers)
-            ),
         )
         .select_from(
             per_activity.join(A, per_activity.c.activity_id == A.c.id).join(
@@ -525,73 +543,101 @@ def roadmap_figures(engine: Engine, on: date) -> RoadmapFigures:
             )
         )
         .where(A.c.archived_at.is_(None), RM.c.archived_at.is_(None))
-        .subquery("activity")
+        .cte("ranked")
     )
-    name = func.coalesce(func.nullif(EX.c.name, ""), func.nullif(AE.c.name, ""), "—")
-    doer = (
-        select(
-            AE.c.activity_id,
-            AE.c.executor_id,
-            name.label("name"),
-            AE.c.position,
-            AE.c.lead,
-            EX.c.kind,
-            EX.c.organisation,
-            func.row_number()
-            .over(partition_by=(AE.c.activity_id, AE.c.executor_id, name), order_by=AE.c.position)
-            .label("copy"),
+    earlier, earlier_ex = AE.alias("earlier"), EX.alias("earlier_executor")
+    name = _doer_name(AE, EX)
+    again = (  # the same executor named earlier in the activity: it counts once
+        select(earlier.c.position)
+        .select_from(earlier.outerjoin(earlier_ex, earlier.c.executor_id == earlier_ex.c.id))
+        .where(
+            earlier.c.activity_id == AE.c.activity_id,
+            earlier.c.position < AE.c.position,
+            or_(
+                earlier.c.executor_id == AE.c.executor_id,
+                and_(earlier.c.executor_id.is_(None), AE.c.executor_id.is_(None)),
+            ),
+            _doer_name(earlier, earlier_ex) == name,
         )
-        .select_from(AE.outerjoin(EX, AE.c.executor_id == EX.c.id))
-        .subquery("doer")
+        .exists()
     )
-    share = (activity.c.roadmap_id, doer.c.executor_id, doer.c.name)
-    joined = (
+    named = (  # each activity's executors, each once
         select(
             activity.c.roadmap_id,
-            doer.c.executor_id,
-            doer.c.name,
-            doer.c.lead,
-            doer.c.kind,
-            doer.c.organisation,
             activity.c.rank,
-            doer.c.position,
-            *(activity.c[f"t{index}"] for index in range(len(counts))),
-            *(
-                func.sum(activity.c[f"n{index}"]).over(partition_by=share).label(f"s{index}")
-                for index in range(len(counts))
-            ),
-            func.row_number()
-            .over(partition_by=share, order_by=(activity.c.rank, doer.c.position))
-            .label("first"),
+            *(activity.c[f"n{index}"] for index in range(len(counts))),
+            AE.c.executor_id,
+            name.label("name"),
+            AE.c.lead,
+            AE.c.position,
+            EX.c.kind,
+            EX.c.organisation,
         )
         .select_from(
-            activity.outerjoin(
-                doer, and_(doer.c.activity_id == activity.c.activity_id, doer.c.copy == 1)
+            activity.join(AE, AE.c.activity_id == activity.c.activity_id).outerjoin(
+                EX, AE.c.executor_id == EX.c.id
             )
         )
-        .subquery("joined")
+        .where(~again)
+        .subquery("named")
     )
-    statement = select(joined).where(joined.c.first == 1)
-    width = len(counts)
+    sums = [func.sum(activity.c[f"n{index}"]) for index in range(len(counts))]
+
+    def nothing(like: Any) -> ColumnElement[Any]:  # a typed NULL (PostgreSQL: UNION types)
+        return cast(null(), like.type)
+
+    statement = union_all(
+        select(
+            activity.c.roadmap_id,
+            nothing(AE.c.executor_id).label("executor_id"),
+            nothing(AE.c.name).label("name"),
+            nothing(AE.c.lead).label("lead"),
+            nothing(EX.c.kind).label("kind"),
+            nothing(EX.c.organisation).label("organisation"),
+            cast(null(), BigInteger).label("first"),
+            *sums,
+        ).group_by(activity.c.roadmap_id),
+        select(
+            named.c.roadmap_id,
+            named.c.executor_id,
+            named.c.name,
+            named.c.lead,
+            named.c.kind,
+            named.c.organisation,
+            # where it first appears: the activity's rank, then its place among the executors
+            func.min(named.c.rank * _PLACES + named.c.position),
+            *(func.sum(named.c[f"n{index}"]) for index in range(len(counts))),
+        ).group_by(
+            named.c.roadmap_id,
+            named.c.executor_id,
+            named.c.name,
+            named.c.lead,
+            named.c.kind,
+            named.c.organisation,
+        ),
+    )
     totals: dict[int, tuple[int, ...]] = {}
     shares: dict[int, list[_Share]] = defaultdict(list)
     with engine.connect() as conn:
-        for row in conn.execute(statement):
-            values = row._mapping
-            totals[row.roadmap_id] = tuple(int(values[f"t{index}"] or 0) for index in range(width))
-            if row.name is None:  # the activities with no executor: only in the totals
+        for (
+            roadmap_id,
+            executor_id,
+            doer_name,
+            lead,
+            kind,
+            organisation,
+            first,
+            *values,
+        ) in conn.execute(statement):
+            found = tuple(int(value or 0) for value in values)
+            if doer_name is None:
+                totals[roadmap_id] = found
                 continue
-            shares[row.roadmap_id].append(
+            shares[roadmap_id].append(
                 _Share(
-                    (int(row.rank), int(row.position)),
-                    Doer(
-                        row.executor_id,
-                        row.name,
-                        row.kind or "person",
-                        bool(row.lead),
-                        row.organisation,
-                    ),
-                    tuple(int(values[f"s{index}"] or 0) for index in range(width)),
+                    int(first),
+                    Doer(executor_id, doer_name, kind or "person", bool(lead), organisation),
+                    found,
                 )
             )
     return RoadmapFigures(on, totals, {key: tuple(value) for key, value in shares.items()})
