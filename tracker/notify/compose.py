@@ -21,7 +21,7 @@ from sqlalchemy import ColumnElement, Connection, Engine, tuple_, update
 
 from tracker.config import Settings
 from tracker.notify import facts
-from tracker.notify.digest import digest_facts
+from tracker.notify.digest import DigestFigures, digest_facts
 from tracker.notify.model import Batch, ItemFacts, MessageKind, Notification, stage_code
 from tracker.notify.outbox import OutboxMessage, insert_outbox, write_transaction
 from tracker.notify.render import (
@@ -71,6 +71,7 @@ class Composer:
     now: datetime
     links: LinkMaker | None = None
     dry_run: bool = False
+    figures: DigestFigures | None = None  # the pass's digests' figures, counted once
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,8 +107,9 @@ def compose(
     recipient = batch.recipient
     if batch.kind is MessageKind.DIGEST:
         digest = digest_facts(
-            conn, composer.engine, settings, recipient, batch.day, composer.directory
-        )
+            conn, composer.engine, settings, recipient, batch.day, composer.directory,
+            figures_cache=composer.figures,
+        )  # fmt: skip
         if digest.is_empty and recipient.executor_id is None:
             return Composed()  # an admin with nothing to see: the digest stays recorded, unsent
         context = context_for_digest(digest, due_soon_days=settings.policy.due_soon_days)

@@ -301,17 +301,32 @@ def executors_by_activity(
     """Activity → its executors as people (lead first, each once, stand-ins included): one
     query per chunk of ids."""
     found: dict[int, list[Person]] = defaultdict(list)
-    for part in chunked(activity_ids):
-        statement = (
-            select(AE.c.activity_id, AE.c.executor_id)
-            .where(AE.c.activity_id.in_(part), AE.c.executor_id.is_not(None))
-            .order_by(AE.c.activity_id, AE.c.position)
+    people = directory.people
+    for part in chunked(activity_ids, ID_LIST):
+        rows = in_list(
+            conn,
+            f"SELECT activity_id, executor_id FROM {AE.name} WHERE executor_id IS NOT NULL "
+            "AND activity_id IN ({ids}) ORDER BY activity_id, position",
+            part,
         )
-        for row in conn.execute(statement):
-            person = directory.people.get(row.executor_id)
-            if person is not None and person not in found[row.activity_id]:
-                found[row.activity_id].append(person)
+        for activity_id, executor_id in rows:
+            person = people.get(executor_id)
+            if person is not None and person not in found[activity_id]:
+                found[activity_id].append(person)
     return found
+
+
+#: Ids per IN (...) list of :func:`in_list`: SQLite (3.32 and later) binds up to 32,766.
+ID_LIST = 5000
+
+
+def in_list(conn: Connection, sql: str, ids: Sequence[int]) -> list[tuple[Any, ...]]:
+    """Rows of a plain SQL query whose ``{ids}`` is an IN list of ``ids``, run by the driver
+    itself: no statement to compile per list, no per-row processing (the planning pass asks
+    one such query per chunk of thousands)."""
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    statement = sql.format(ids=", ".join([mark] * len(ids)))
+    return [tuple(row) for row in conn.exec_driver_sql(statement, tuple(ids))]
 
 
 def load_executors(conn: Connection, directory: Directory, activity_ids: set[int]) -> None:
@@ -334,13 +349,17 @@ def made_keys(conn: Connection, occurrence_ids: Collection[int], *, size: int = 
 
 def made_codes(conn: Connection, occurrence_ids: Collection[int]) -> set[tuple[int, int, int]]:
     """The stored keys (occurrence, recipient id, stage code) of the item notifications made
-    about these occurrences: one query."""
-    if not occurrence_ids:
-        return set()
-    statement = select(NT.c.occurrence_id, NT.c.recipient_id, NT.c.stage_code).where(
-        NT.c.occurrence_id.in_(list(occurrence_ids))
-    )
-    return {(row[0], row[1], row[2]) for row in conn.execute(statement)}
+    about these occurrences: one query per :data:`ID_LIST` ids."""
+    made: set[tuple[int, int, int]] = set()
+    for part in chunked(occurrence_ids, ID_LIST):
+        rows = in_list(
+            conn,
+            f"SELECT occurrence_id, recipient_id, stage_code FROM {NT.name} "
+            "WHERE occurrence_id IN ({ids})",
+            part,
+        )
+        made.update((row[0], row[1], row[2]) for row in rows)
+    return made
 
 
 def made_digest_keys(conn: Connection, since: date) -> set[str]:

@@ -25,7 +25,7 @@ from sqlalchemy import Connection, select
 from tracker.calendar import WorkCalendar
 from tracker.config import PolicySettings
 from tracker.notify import facts
-from tracker.notify.drafts import Draft, DraftBook, Writer, make_part
+from tracker.notify.drafts import Draft, DraftBook, KindTally, Writer, make_part
 from tracker.notify.model import ItemFacts, MessageKind, Notification, Person, stage_code
 from tracker.notify.outbox import NotificationWriter, insert_notifications
 from tracker.notify.policy import plan
@@ -181,7 +181,7 @@ def record_items(
             if coordinators is None:  # the same few per roadmap: made unique once a pass
                 coordinators = unique_coordinators[roadmap_id] = _unique(roadmap.coordinators)
             for role, people in (
-                (_EXECUTOR, _unique(executors.get(activity_id, ()))),
+                (_EXECUTOR, executors.get(activity_id, ())),  # each once already
                 (_COORDINATOR, coordinators),
             ):
                 for person in people:
@@ -189,7 +189,7 @@ def record_items(
                     if answer is None:
                         continue
                     out = fan_out.parts(answer, person)
-                    if (occurrence_id, out.recipient_id, out.code) in made:
+                    if made and (occurrence_id, out.recipient_id, out.code) in made:
                         continue
                     if not person.emails:
                         done.unreachable.add(person.name)
@@ -199,9 +199,9 @@ def record_items(
                     if person.key in paused:
                         rows.append((occurrence_id, out.recipient_id, out.code, None, *out.tail))
                         continue
-                    group = linked.get((person.key, answer.day))
+                    group = linked.get(out.link)
                     if group is None:
-                        group = linked[(person.key, answer.day)] = _Linked(person, answer.day)
+                        group = linked[out.link] = _Linked(person, answer.day)
                     group.parts.append((occurrence_id, due, roadmap, number, out))
         if not rows and not linked:
             continue
@@ -234,13 +234,18 @@ def _link(rows: list[tuple[object, ...]], draft: Draft, group: _Linked) -> None:
     tally = draft.tally
     ident = draft.id
     recipient_key = group.person.key
+    titles = tally.titles
+    kinds: dict[int, KindTally] = {}  # by the identity of the shared part
     for occurrence_id, due, roadmap, number, out in group.parts:
         rows.append((occurrence_id, out.recipient_id, out.code, ident, *out.tail))
-        answer = out.answer
-        tally.timing(answer.send_at, answer.expires_at)
-        tally.titles.add(roadmap.title)
-        one = tally.kind(answer.kind)
+        one = kinds.get(id(out))
+        if one is None:
+            answer = out.answer
+            tally.timing(answer.send_at, answer.expires_at)
+            one = kinds[id(out)] = tally.kind(answer.kind)
+        titles.add(roadmap.title)
         if one.counts(due):
+            answer = out.answer
             one.keep(
                 make_part(due, roadmap.slug, number, answer.kind, answer.stage, occurrence_id,
                           recipient_key, answer.send_at, answer.expires_at)
@@ -254,6 +259,7 @@ class _Out(NamedTuple):
     recipient_id: int
     code: int
     tail: tuple[object, ...]
+    link: tuple[str, date]  # the recipient-day: which draft
 
 
 class _FanOut:
@@ -276,7 +282,7 @@ class _FanOut:
             )  # fmt: skip
             code = stage_code(answer.kind, answer.stage)
             cached = self._cache[(id(answer), person.key)] = _Out(
-                answer, person.executor_id, code, tail
+                answer, person.executor_id, code, tail, (person.key, answer.day)
             )
         return cached
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Connection, Engine, or_, select
@@ -30,7 +30,7 @@ from tracker.notify.compose import (
     compose,
     pass_transaction,
 )
-from tracker.notify.digest import DIGEST_ITEMS, digest_facts, digest_recipients
+from tracker.notify.digest import DIGEST_ITEMS, DigestFigures, digest_facts, digest_recipients
 from tracker.notify.drafts import DraftBook, Writer
 from tracker.notify.model import Batch, MessageKind, Notification, Person
 from tracker.notify.outbox import upsert_insert, write_transaction
@@ -60,6 +60,10 @@ __all__ = [
 
 #: The name of the planner's mark in ``planner_mark``.
 MARK = "reminders"
+
+#: From this many digests in one pass, their discipline figures are counted once over every
+#: roadmap (:class:`~tracker.notify.digest.DigestFigures`) instead of once per digest.
+SHARED_FIGURES = 4
 
 
 @dataclass(slots=True)
@@ -140,7 +144,10 @@ def plan_pass(
             _set_mark(engine, now)
         queued: list[tuple[tuple[datetime, str, str], Planned]] = []
         with _reader(conn, engine, dry_run) as reader:
-            for batch in _waiting_digests(reader, directory, now):
+            digests = _waiting_digests(reader, directory, now)
+            if len(digests) >= SHARED_FIGURES:
+                composer = replace(composer, figures=DigestFigures(engine))
+            for batch in digests:
                 if paused(pauses, batch.recipient, digest=True):
                     report.paused += len(batch.keys)
                     continue
