@@ -5,7 +5,7 @@ Read from the store, never composed here: :mod:`tracker.notify.compose` renders 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -27,23 +27,42 @@ DIGEST_ITEMS = 300
 
 
 class DigestFigures:
-    """The discipline figures of every digest of one planning pass: every live roadmap's
-    counts read once per day (:func:`roadmap_figures`), each digest's summed from them.
+    """The discipline figures of every digest of one planning pass: the counts of the
+    roadmaps they cover read once per day (:func:`roadmap_figures`, one query over just those
+    roadmaps), each digest's summed from them.
 
     Make one per pass, after what the pass records and before its digests are composed, and
     drop it with the pass: it does not see later changes of statuses or dates.
     """
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, roadmap_ids: Collection[int]) -> None:
         self._engine = engine
+        self._roadmaps = frozenset(roadmap_ids)
         self._days: dict[date, RoadmapFigures] = {}
 
     def of(self, day: date, roadmap_ids: Sequence[int]) -> Discipline:
         """What ``executor_figures(engine, day, roadmap_ids)`` gives."""
+        wanted = set(roadmap_ids)
+        if not wanted <= self._roadmaps:
+            return executor_figures(self._engine, day, roadmap_ids)  # not told of these
         found = self._days.get(day)
         if found is None:
-            found = self._days[day] = roadmap_figures(self._engine, day)
+            found = self._days[day] = roadmap_figures(self._engine, day, self._roadmaps)
         return found.of(roadmap_ids)
+
+    @classmethod
+    def for_digests(
+        cls, engine: Engine, directory: facts.Directory, recipients: Iterable[Person]
+    ) -> DigestFigures:
+        """For the digests of these recipients: the roadmaps their coordinators coordinate
+        (an admin's digest has no figures)."""
+        keys = {person.key for person in recipients if person.executor_id is not None}
+        covered = {
+            info.id
+            for info in directory.roadmaps.values()
+            if any(person.key in keys for person in info.coordinators)
+        }
+        return cls(engine, covered)
 
 
 def digest_recipients(directory: facts.Directory) -> list[Person]:

@@ -61,10 +61,6 @@ __all__ = [
 #: The name of the planner's mark in ``planner_mark``.
 MARK = "reminders"
 
-#: From this many digests in one pass, their discipline figures are counted once over every
-#: roadmap (:class:`~tracker.notify.digest.DigestFigures`) instead of once per digest.
-SHARED_FIGURES = 4
-
 
 @dataclass(slots=True)
 class PlanReport:
@@ -145,8 +141,11 @@ def plan_pass(
         queued: list[tuple[tuple[datetime, str, str], Planned]] = []
         with _reader(conn, engine, dry_run) as reader:
             digests = _waiting_digests(reader, directory, now)
-            if len(digests) >= SHARED_FIGURES:
-                composer = replace(composer, figures=DigestFigures(engine))
+            if digests:  # their figures counted once, over just the roadmaps they cover
+                shared = DigestFigures.for_digests(
+                    engine, directory, [batch.recipient for batch in digests]
+                )
+                composer = replace(composer, figures=shared)
             for batch in digests:
                 if paused(pauses, batch.recipient, digest=True):
                     report.paused += len(batch.keys)

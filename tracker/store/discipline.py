@@ -28,7 +28,7 @@ once per organisation however many of its executors work there.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Hashable, Iterable, Sequence
+from collections.abc import Callable, Collection, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -511,21 +511,24 @@ def _doer_name(executors: Any, directory: Any) -> ColumnElement[str]:
     return func.coalesce(func.nullif(directory.c.name, ""), func.nullif(executors.c.name, ""), "—")
 
 
-def roadmap_figures(engine: Engine, on: date) -> RoadmapFigures:
-    """One query for :class:`RoadmapFigures`: per live roadmap, its totals and per distinct
-    executor (``(executor id, name)``, as :func:`_doers` names them) the summed counts, with
-    the activity rank and place of its first appearance and that appearance's :class:`Doer`."""
+def roadmap_figures(
+    engine: Engine, on: date, roadmap_ids: Collection[int] | None = None
+) -> RoadmapFigures:
+    """One query for :class:`RoadmapFigures`: per live roadmap (of ``roadmap_ids``, or every
+    one), its totals and per distinct executor (``(executor id, name)``, as :func:`_doers`
+    names them) the summed counts, with the activity rank and place of its first appearance
+    and that appearance's :class:`Doer`."""
     counts = _count_columns(engine, on)
-    per_activity = (
-        select(
-            OC.c.activity_id,
-            func.min(OC.c.effective_due).label("first_due"),
-            *(column.label(f"n{index}") for index, column in enumerate(counts)),
+    grouped = select(
+        OC.c.activity_id,
+        func.min(OC.c.effective_due).label("first_due"),
+        *(column.label(f"n{index}") for index, column in enumerate(counts)),
+    ).where(OC.c.archived_at.is_(None), OC.c.status != Status.CANCELLED.value)
+    if roadmap_ids is not None:
+        grouped = grouped.where(
+            OC.c.activity_id.in_(select(A.c.id).where(A.c.roadmap_id.in_(sorted(roadmap_ids))))
         )
-        .where(OC.c.archived_at.is_(None), OC.c.status != Status.CANCELLED.value)
-        .group_by(OC.c.activity_id)
-        .subquery("per_activity")
-    )
+    per_activity = grouped.group_by(OC.c.activity_id).subquery("per_activity")
     numbers = [per_activity.c[f"n{index}"] for index in range(len(counts))]
     activity = (
         select(
