@@ -23,12 +23,12 @@ from sqlalchemy import (
     Integer,
     Row,
     Select,
-    and_,
     cast,
     func,
     literal,
     or_,
     select,
+    union,
 )
 
 from tracker.calendar import WorkCalendar
@@ -190,34 +190,60 @@ def _days_between(conn: Connection, later: date, column: Any) -> ColumnElement[A
     return difference
 
 
-def _residue_test(
-    conn: Connection, dates: StageDates, residues: frozenset[int], latest_due: date
-) -> ColumnElement[bool] | None:
-    if not residues:
-        return None
-    bound = OC.c.effective_due <= latest_due
+def _residue_dates(
+    dates: StageDates, residues: frozenset[int], first: date, bound: date
+) -> list[date] | None:
+    """The due dates in ``[first, bound]`` whose distance to the reference date has one of
+    ``residues`` modulo ``every``; None when every residue is there (every date then)."""
     if len(residues) >= dates.every:
-        return bound
-    diff = _days_between(conn, dates.reference, OC.c.effective_due)
-    return and_(bound, (diff % dates.every).in_(sorted(residues)))
+        return None
+    step = timedelta(days=dates.every)
+    found: list[date] = []
+    for residue in residues:
+        day = dates.reference - timedelta(days=residue)
+        while day > bound:
+            day -= step
+        while day >= first:
+            found.append(day)
+            day -= step
+    return found
 
 
 def stage_filter(conn: Connection, dates: StageDates) -> ColumnElement[bool]:
-    """Occurrences with a stage on one of ``dates``."""
-    tests: list[ColumnElement[bool]] = []
-    if dates.due:
-        tests.append(OC.c.effective_due.in_(sorted(dates.due)))
+    """Open occurrences with a stage on one of ``dates``: lists of due and start dates, which
+    the open occurrences' indexes find (a series of overdue or escalation steps becomes the
+    due dates it falls on, from the earliest open one)."""
+    due: set[date] = set(dates.due)
+    ranges: list[ColumnElement[bool]] = []
+    series = (
+        (dates.overdue, dates.reference - timedelta(days=1)),
+        (dates.escalation, dates.reference - timedelta(days=dates.escalate_after)),
+    )
+    first: date | None = None
+    for residues, bound in series:
+        if not residues:
+            continue
+        if first is None:
+            first = conn.execute(
+                select(func.min(OC.c.effective_due)).where(OPEN_PREDICATE)
+            ).scalar()
+            if first is None:
+                break  # nothing open
+        listed = _residue_dates(dates, residues, first, bound)
+        if listed is None:
+            ranges.append(OC.c.effective_due <= bound)
+        else:
+            due.update(listed)
+    tests: list[ColumnElement[bool]] = [*ranges]
+    if due:
+        tests.append(OC.c.effective_due.in_(sorted(due)))
     if dates.start:
         tests.append(OC.c.start.in_(sorted(dates.start)))
-    overdue = _residue_test(conn, dates, dates.overdue, dates.reference - timedelta(days=1))
-    if overdue is not None:
-        tests.append(overdue)
-    escalation = _residue_test(
-        conn, dates, dates.escalation, dates.reference - timedelta(days=dates.escalate_after)
-    )
-    if escalation is not None:
-        tests.append(escalation)
-    return or_(*tests)
+    if len(tests) == 1 or ranges:  # a range of due dates: most open occurrences, read them
+        return or_(*tests)
+    # one indexed look-up per list (a plain OR of them makes SQLite read every occurrence)
+    found = union(*(select(OC.c.id).where(OPEN_PREDICATE, test) for test in tests))
+    return OC.c.id.in_(found.scalar_subquery())
 
 
 # --- reading items ------------------------------------------------------------------------------

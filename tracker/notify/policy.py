@@ -61,6 +61,7 @@ from tracker.notify.model import (
 
 __all__ = [
     "LOOKBACK_DAYS",
+    "Planner",
     "calendar_warnings",
     "days_before",
     "digest_notifications",
@@ -355,12 +356,23 @@ def plan(
     returned. Done, cancelled and unscheduled items give nothing. ``now`` must be aware.
     The result is sorted by ``send_at``, recipient and key.
     """
-    clock = _Clock(now, settings, calendar)
-    out: list[Notification] = []
-    for item in items:
-        out.extend(n for n in _item_notifications(item, clock) if n.key not in made)
-    out.sort(key=_sort_key)
-    return out
+    return Planner(now, settings, calendar).plan(items, made)
+
+
+class Planner:
+    """:func:`plan` asked many times at one ``now``: the send times it works out (by date and
+    zones) are kept between the calls (the planning pass asks once per track)."""
+
+    def __init__(self, now: datetime, settings: PolicySettings, calendar: WorkCalendar) -> None:
+        self._clock = _Clock(now, settings, calendar)
+
+    def plan(self, items: Iterable[ItemFacts], made: Collection[str]) -> list[Notification]:
+        """What :func:`plan` gives for ``items`` and ``made`` at this planner's ``now``."""
+        out: list[Notification] = []
+        for item in items:
+            out.extend(n for n in _item_notifications(item, self._clock) if n.key not in made)
+        out.sort(key=_sort_key)
+        return out
 
 
 def digest_stage(day: date) -> str:

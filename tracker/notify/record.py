@@ -18,9 +18,10 @@ from __future__ import annotations
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import NamedTuple, cast
+from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, select
+from sqlalchemy import ColumnElement, Connection, String, select
+from sqlalchemy import cast as sa_cast
 
 from tracker.calendar import WorkCalendar
 from tracker.config import PolicySettings
@@ -28,7 +29,7 @@ from tracker.notify import facts
 from tracker.notify.drafts import Draft, DraftBook, KindTally, Writer, make_part
 from tracker.notify.model import ItemFacts, MessageKind, Notification, Person, stage_code
 from tracker.notify.outbox import NotificationWriter, insert_notifications
-from tracker.notify.policy import plan
+from tracker.notify.policy import Planner
 from tracker.store.tables import ACTIVITY as A
 from tracker.store.tables import OCCURRENCE as OC
 from tracker.store.tables import OPEN_PREDICATE
@@ -70,6 +71,7 @@ class Tracks:
         self.executors = tuple(_stand_in(_EXECUTOR, zone) for zone in sorted(set(zones)))
         self.coordinators = tuple(_stand_in(_COORDINATOR, zone) for zone in sorted(set(zones)))
         self._cache: dict[_TrackKey, dict[tuple[str, str], Made]] = {}
+        self._planner = Planner(now, settings, calendar)  # send times shared by the tracks
 
     def made(self, key: _TrackKey) -> dict[tuple[str, str], Made]:
         """(role, recipient zone) → what is made on this track at ``now``."""
@@ -87,7 +89,7 @@ class Tracks:
             completed_on=None, executors=self.executors, coordinators=self.coordinators,
         )  # fmt: skip
         out: dict[tuple[str, str], Made] = {}
-        for made in plan([item], (), self.now, self.settings, self.calendar):
+        for made in self._planner.plan([item], ()):
             role = made.recipient.key.split(":", 1)[0]
             out[(role, made.recipient.timezone)] = Made(
                 made.kind, made.stage, made.day, made.send_at, made.expires_at
@@ -124,16 +126,31 @@ def candidate_chunks(
     if dates.empty:
         return
     statement = (
-        select(OC.c.id, OC.c.activity_id, A.c.roadmap_id, OC.c.start, OC.c.effective_due,
-               OC.c.kind, A.c.key)
+        select(OC.c.id, OC.c.activity_id, A.c.roadmap_id, _text(OC.c.start),
+               _text(OC.c.effective_due), OC.c.kind, A.c.key)
         .select_from(OC.join(A, OC.c.activity_id == A.c.id))
         .where(OPEN_PREDICATE, A.c.archived_at.is_(None), facts.stage_filter(conn, dates))
         .order_by(OC.c.id)
     )  # fmt: skip
     # options on the statement, not the connection: the writes between chunks must not stream
     result = conn.execute(statement.execution_options(stream_results=True, yield_per=size))
+    days: dict[str | None, date | None] = {None: None}  # a few thousand dates, read once each
     for rows in result.partitions(size):
-        yield cast(list[_Candidate], rows)  # rows are tuples
+        chunk: list[_Candidate] = []
+        for ident, activity_id, roadmap_id, start, due, kind, number in rows:
+            first = days.get(start)
+            if first is None and start is not None:
+                first = days[start] = date.fromisoformat(start[:10])
+            last = days.get(due)
+            if last is None:
+                last = days[due] = date.fromisoformat(due[:10])
+            chunk.append((ident, activity_id, roadmap_id, first, last, kind, number))
+        yield chunk
+
+
+def _text(column: ColumnElement[Any]) -> ColumnElement[str]:
+    """A date column as the database's ISO text: no per-row conversion by SQLAlchemy."""
+    return sa_cast(column, String)
 
 
 def _unique(people: Sequence[Person]) -> list[Person]:
@@ -160,6 +177,7 @@ def record_items(
     done = Recorded()
     writer = NotificationWriter(reader.dialect.name == "postgresql", now)
     fan_out = _FanOut(writer)
+    kinds: dict[int, KindTally] = {}  # by the shared part's identity: one draft, one kind
     unique_coordinators: dict[int, list[Person]] = {}
     for chunk in candidate_chunks(reader, dates):
         executors = facts.executors_by_activity(reader, directory, {c[1] for c in chunk})
@@ -210,7 +228,7 @@ def record_items(
             for group in linked.values():
                 draft = book.draft(tx, group.person, group.day)
                 drafts.append(draft)
-                _link(rows, draft, group)
+                _link(rows, draft, group, kinds)
             inserted = writer.insert(tx, rows)
         done.notifications += inserted
         done.taken += len(rows) - inserted
@@ -229,17 +247,19 @@ class _Linked:
     parts: list[tuple[int, date, facts.RoadmapInfo, str, _Out]] = field(default_factory=list)
 
 
-def _link(rows: list[tuple[object, ...]], draft: Draft, group: _Linked) -> None:
-    """Rows linked to ``draft``, counted in its tally."""
+def _link(
+    rows: list[tuple[object, ...]], draft: Draft, group: _Linked, kinds: dict[int, KindTally]
+) -> None:
+    """Rows linked to ``draft``, counted in its tally (``kinds``: the tally's part for each
+    shared part of a row, kept for the pass)."""
     tally = draft.tally
     ident = draft.id
     recipient_key = group.person.key
     titles = tally.titles
-    kinds: dict[int, KindTally] = {}  # by the identity of the shared part
     for occurrence_id, due, roadmap, number, out in group.parts:
         rows.append((occurrence_id, out.recipient_id, out.code, ident, *out.tail))
         one = kinds.get(id(out))
-        if one is None:
+        if one is None:  # an answer to a recipient goes to one draft all the pass
             answer = out.answer
             tally.timing(answer.send_at, answer.expires_at)
             one = kinds[id(out)] = tally.kind(answer.kind)

@@ -195,6 +195,13 @@ class Occurrence(SQLModel, table=True):
             sqlite_where=text(OPEN_OCCURRENCE_SQL),
             postgresql_where=text(OPEN_OCCURRENCE_SQL),
         ),
+        # the planning pass's look-up of windows opening on given days (issue 18)
+        Index(
+            "ix_occurrence_open_start",
+            "start",
+            sqlite_where=text(OPEN_OCCURRENCE_SQL),
+            postgresql_where=text(OPEN_OCCURRENCE_SQL),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -6,6 +6,7 @@
   digests keep now. The index leads with the occurrence, so the occurrence index goes.
 * ``outbox``: the state ``draft`` — a message the planning pass is putting together; its
   notifications link to it as they are made.
+* ``occurrence``: the open ones by window start, for the planning pass's candidates.
 
 Existing rows get their code, and item rows lose their string key.
 
@@ -29,6 +30,7 @@ depends_on = None
 #: Copied, not imported: a migration must not change when the models do.
 _KIND_CODES = {"reminder": 0, "due_today": 1, "overdue": 2, "escalation": 3, "checkin": 4}
 _STATES_BEFORE = "state IN ('pending', 'sending', 'sent', 'failed', 'superseded')"
+_OPEN_SQL = "status IN ('planned', 'in_progress') AND archived_at IS NULL"
 _STATES_AFTER = "state IN ('pending', 'sending', 'sent', 'failed', 'superseded', 'draft')"
 
 
@@ -44,6 +46,15 @@ def _stage_code(kind: str, stage: str) -> int:
     else:
         form, number = 3, int(head)
     return (((_KIND_CODES[kind] << 2 | form) << 16 | number) << 20) | ordinal
+
+
+def _outbox_states(check: str) -> None:
+    """Replace the outbox's state check. Its name goes through the naming convention, as in
+    0002 (so it is ``ck_outbox_ck_outbox_state`` in the database); on SQLite the table is
+    copied with the new check only."""
+    with op.batch_alter_table("outbox") as batch:
+        batch.drop_constraint("ck_outbox_state", type_="check")
+        batch.create_check_constraint("ck_outbox_state", sa.text(check))
 
 
 def upgrade() -> None:
@@ -66,17 +77,27 @@ def upgrade() -> None:
         ["occurrence_id", "recipient_id", "stage_code"],
         unique=True,
     )
-    with op.batch_alter_table("outbox") as batch:
-        batch.drop_constraint("ck_outbox_state", type_="check")
-        batch.create_check_constraint("state", sa.text(_STATES_AFTER))
+    _outbox_states(_STATES_AFTER)
+    op.create_index(
+        "ix_occurrence_open_start",
+        "occurrence",
+        ["start"],
+        sqlite_where=sa.text(_OPEN_SQL),
+        postgresql_where=sa.text(_OPEN_SQL),
+    )
 
 
 def downgrade() -> None:
+    op.drop_index("ix_occurrence_open_start", table_name="occurrence")
     bind = op.get_bind()
+    bind.execute(
+        sa.text(
+            "UPDATE notification SET outbox_id = NULL WHERE outbox_id IN "
+            "(SELECT id FROM outbox WHERE state = 'draft')"
+        )
+    )
     bind.execute(sa.text("DELETE FROM outbox WHERE state = 'draft'"))
-    with op.batch_alter_table("outbox") as batch:
-        batch.drop_constraint("ck_outbox_state", type_="check")
-        batch.create_check_constraint("state", sa.text(_STATES_BEFORE))
+    _outbox_states(_STATES_BEFORE)
     op.drop_index("ux_notification_item", table_name="notification")
     bind.execute(
         sa.text(
