@@ -12,6 +12,7 @@ from daemonkit import Simulation, outbox_states, settings_for, small_folder
 from mailserver import SmtpServer
 from sqlalchemy import Engine, select
 
+from tracker.notify.outbox import read_stored
 from tracker.store.tables import NOTIFICATION, OUTBOX
 
 MSK = ZoneInfo("Europe/Moscow")
@@ -61,10 +62,9 @@ def test_missed_notifications_are_sent_once_and_stale_ones_superseded(
 
     assert sim.duplicates() == {}
     with engine.connect() as conn:
+        stored = [read_stored(row) for row in conn.execute(select(NOTIFICATION))]
         stages = sorted(
-            (row.kind, row.stage.split("@")[0])
-            for row in conn.execute(select(NOTIFICATION.c.kind, NOTIFICATION.c.stage))
-            if row.kind != "digest"
+            (one.kind.value, one.stage.split("@")[0]) for one in stored if one.kind != "digest"
         )
     assert stages == [
         ("overdue", "1"),

@@ -23,6 +23,7 @@ from mailserver import SmtpServer
 from sqlalchemy import Engine, select
 
 from tracker.calendar import russian_calendar
+from tracker.notify.outbox import read_stored
 from tracker.store.changes import change_status
 from tracker.store.db import make_engine, upgrade
 from tracker.store.models import Status
@@ -119,11 +120,16 @@ def test_a_year_of_spassk_with_a_restart(smtp_server: SmtpServer, tmp_path: Path
     assert sim.duplicates() == {}
     with engine.connect() as conn:
         rows = conn.execute(select(OUTBOX.c.message_id, OUTBOX.c.state)).all()
-        made = conn.execute(
-            select(NOTIFICATION.c.key, NOTIFICATION.c.kind, NOTIFICATION.c.occurrence_id,
-                   NOTIFICATION.c.recipient_key, OUTBOX.c.message_id, OUTBOX.c.state)
-            .join(OUTBOX, OUTBOX.c.id == NOTIFICATION.c.outbox_id)
-        ).all()  # fmt: skip
+        made = []  # (kind, occurrence, recipient key, message id) of every notification sent
+        for row in conn.execute(
+            select(NOTIFICATION, OUTBOX.c.message_id).join(
+                OUTBOX, OUTBOX.c.id == NOTIFICATION.c.outbox_id
+            )
+        ):
+            stored = read_stored(row)
+            made.append(
+                (stored.kind.value, row.occurrence_id, stored.recipient_key, row.message_id)
+            )
         workers = conn.execute(select(WORKER.c.id)).scalars().all()
     sent = {row.message_id for row in rows if row.state == "sent"}
     assert {arrival.message_id for arrival in sim.arrivals} == sent
@@ -142,8 +148,8 @@ def test_a_year_of_spassk_with_a_restart(smtp_server: SmtpServer, tmp_path: Path
     # day after it is overdue when it is still open; nobody is told a done item is overdue
     arrived = {arrival.message_id: arrival for arrival in sim.arrivals}
     by_stage: dict[tuple[str, int | None, str], list[str]] = defaultdict(list)
-    for row in made:
-        by_stage[(row.kind, row.occurrence_id, row.recipient_key)].append(row.message_id)
+    for kind, occurrence_id, recipient_key, message_id in made:
+        by_stage[(kind, occurrence_id, recipient_key)].append(message_id)
     who = recipients(engine)
     checked = 0
     last_due = (END - timedelta(days=9)).astimezone(ZONE).date()

@@ -26,10 +26,10 @@ from tracker.config import Settings, load_settings
 from tracker.notify import facts
 from tracker.notify.compose import Composer, compose
 from tracker.notify.digest import digest_recipients
-from tracker.notify.model import Batch, ItemFacts, MessageKind, Notification
+from tracker.notify.model import Batch, ItemFacts, Notification
 from tracker.notify.outbox import (
     insert_notifications,
-    stored_key,
+    read_stored,
     upsert_insert,
     write_transaction,
 )
@@ -72,9 +72,10 @@ def transcript(engine: Engine, lines_by_pass: list[str]) -> str:
     out = [f"pass {number}: {line}" for number, line in enumerate(lines_by_pass, 1)]
     with engine.connect() as conn:
         carried: dict[int, list[str]] = {}
-        for row in conn.execute(select(NT.c.outbox_id, NT.c.occurrence_id, NT.c.stage)):
+        for row in conn.execute(select(NT)):
             if row.outbox_id is not None:
-                carried.setdefault(row.outbox_id, []).append(f"{row.occurrence_id}/{row.stage}")
+                stage = read_stored(row).stage
+                carried.setdefault(row.outbox_id, []).append(f"{row.occurrence_id}/{stage}")
         messages = []
         for row in conn.execute(select(OUTBOX).where(OUTBOX.c.state != "draft")):  # queued
             items = sorted(carried.get(row.id, []))
@@ -158,7 +159,8 @@ def _waiting(conn: Connection, directory: facts.Directory, now: datetime) -> lis
     people.update((person.key, person) for person in directory.admins)
     notifications = []
     for row in rows:
-        person = people.get(row.recipient_key)
+        stored = read_stored(row)
+        person = people.get(stored.recipient_key)
         if person is None or not person.emails:
             continue
         if row.occurrence_id is not None:
@@ -167,8 +169,7 @@ def _waiting(conn: Connection, directory: facts.Directory, now: datetime) -> lis
                 continue
         notifications.append(
             Notification(
-                stored_key(row.key, row.kind, row.stage, row.occurrence_id, row.recipient_key),
-                row.occurrence_id, person, MessageKind(row.kind), row.stage, row.day,
+                stored.key, row.occurrence_id, person, stored.kind, stored.stage, row.day,
                 row.send_at, row.expires_at,
             )
         )  # fmt: skip

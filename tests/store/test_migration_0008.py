@@ -59,13 +59,15 @@ def test_item_keys_become_integers_and_come_back(db_url: str) -> None:
         upgrade(engine)
         with engine.connect() as conn:
             stored = conn.execute(
-                text("SELECT key, kind, stage, stage_code FROM notification ORDER BY id")
-            ).all()
+                text("SELECT key, kind, stage, recipient_key, stage_code, created_at "
+                     "FROM notification ORDER BY id")
+            ).all()  # fmt: skip
         for (key, _occurrence, _recipient, kind, stage), row in zip(ROWS, stored, strict=True):
             if kind == "digest":
-                assert (row.key, row.stage_code) == (key, None)
-            else:
-                assert row.key is None
+                assert (row.key, row.kind, row.stage, row.stage_code) == (key, kind, stage, None)
+            else:  # what its integers say is not repeated
+                assert (row.key, row.kind, row.stage, row.recipient_key) == (None,) * 4
+                assert row.created_at is None
                 assert row.stage_code == stage_code(MessageKind(kind), stage)
         with (  # the same item stage again: refused by the integer key
             engine.begin() as conn,

@@ -33,7 +33,14 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import ColumnElement, Connection, delete, func, insert, or_, select, update
 
 from tracker.notify.compose import Composer, Planned, item_link, pause_link
-from tracker.notify.model import Batch, MessageKind, Notification, Person
+from tracker.notify.model import (
+    Batch,
+    MessageKind,
+    Notification,
+    Person,
+    executor_key,
+    stage_of_code,
+)
 from tracker.notify.outbox import DRAFT, PENDING, make_message_id
 from tracker.notify.render import MESSAGE_ITEMS, context_for_batch
 from tracker.notify.waiting import shown_items
@@ -241,12 +248,13 @@ class DraftBook:
         now = self.now
         with write() as tx:
             groups = tx.execute(
-                select(NT.c.recipient_key, NT.c.day, func.count())
+                select(NT.c.recipient_id, NT.c.day, func.count())
                 .where(_waiting(now), _item_is_open())
-                .group_by(NT.c.recipient_key, NT.c.day)
+                .group_by(NT.c.recipient_id, NT.c.day)
             ).all()
         held = 0
-        for recipient_key, day, count in groups:
+        for recipient_id, day, count in groups:
+            recipient_key = executor_key(recipient_id)
             person = people.get(recipient_key)
             if person is None or not person.emails:
                 continue  # archived since, or lost their address
@@ -258,7 +266,7 @@ class DraftBook:
                 draft = self.draft(tx, person, local)
                 tx.execute(
                     update(NT)
-                    .where(_waiting(now), _item_is_open(), NT.c.recipient_key == recipient_key,
+                    .where(_waiting(now), _item_is_open(), NT.c.recipient_id == recipient_id,
                            NT.c.day == day)
                     .values(outbox_id=draft.id)
                 )  # fmt: skip
@@ -304,8 +312,8 @@ class DraftBook:
         directory = self.composer.directory
         stale: list[int] = []
         statement = (
-            select(NT.c.id, NT.c.kind, NT.c.stage, NT.c.occurrence_id, NT.c.recipient_key,
-                   NT.c.send_at, NT.c.expires_at, OC.c.effective_due, A.c.roadmap_id, A.c.key,
+            select(NT.c.id, NT.c.stage_code, NT.c.occurrence_id, NT.c.send_at,
+                   NT.c.expires_at, OC.c.effective_due, A.c.roadmap_id, A.c.key,
                    (OPEN_PREDICATE & A.c.archived_at.is_(None)).label("open"))
             .select_from(NT.join(OC, NT.c.occurrence_id == OC.c.id)
                          .join(A, OC.c.activity_id == A.c.id))
@@ -320,14 +328,15 @@ class DraftBook:
             ):
                 stale.append(row.id)
                 continue
-            kind = _KINDS[row.kind]
+            kind, stage = stage_of_code(row.stage_code)
             tally.timing(row.send_at, row.expires_at)
             tally.titles.add(roadmap.title)
             one = tally.kind(kind)
             if one.counts(row.effective_due):
                 one.keep(
-                    make_part(row.effective_due, roadmap.slug, row.key, kind, row.stage,
-                              row.occurrence_id, row.recipient_key, row.send_at, row.expires_at)
+                    make_part(row.effective_due, roadmap.slug, row.key, kind, stage,
+                              row.occurrence_id, draft.recipient.key, row.send_at,
+                              row.expires_at)
                 )  # fmt: skip
         if stale:
             with write() as tx:

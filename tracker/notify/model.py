@@ -87,7 +87,7 @@ class Person:
         organisation: bool = False,
     ) -> Person:
         """An executor of the store, keyed ``executor:<id>``."""
-        return cls(f"executor:{executor_id}", name, emails, timezone, executor_id, organisation)
+        return cls(executor_key(executor_id), name, emails, timezone, executor_id, organisation)
 
     @classmethod
     def address(cls, email: str, timezone: str, name: str = "") -> Person:
@@ -150,8 +150,11 @@ def notification_key(
     return f"{kind.value}:{stage}:{occurrence}:{recipient_key}"
 
 
-#: The stage forms of :mod:`tracker.notify.policy`, in the order of their code.
-_STAGE_FORMS = ("start-", "due-", "due", "")
+def executor_key(executor_id: int) -> str:
+    """The recipient key of an executor of the store: ``executor:<id>``."""
+    return f"executor:{executor_id}"
+
+
 _KIND_CODES = {
     "reminder": 0, "due_today": 1, "overdue": 2, "escalation": 3, "checkin": 4,
 }  # fmt: skip

@@ -33,7 +33,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
@@ -52,7 +52,13 @@ from sqlalchemy import (
 from sqlalchemy.exc import SQLAlchemyError
 
 from tracker.errors import InputError
-from tracker.notify.model import MessageKind, notification_key, stage_code
+from tracker.notify.model import (
+    MessageKind,
+    executor_key,
+    notification_key,
+    stage_code,
+    stage_of_code,
+)
 from tracker.store.db import unreachable
 from tracker.store.models import OutboxState
 from tracker.store.tables import NOTIFICATION, OUTBOX
@@ -355,16 +361,16 @@ def insert_notifications(
             {
                 "key": None if about_item else item.key,
                 "occurrence_id": item.occurrence_id,
-                "recipient_key": item.recipient.key,
+                "recipient_key": None if about_item else item.recipient.key,
                 "recipient_id": item.recipient.executor_id,
                 "stage_code": stage_code(kind, item.stage) if about_item else None,
-                "kind": kind.value,
-                "stage": item.stage,
+                "kind": None if about_item else kind.value,
+                "stage": None if about_item else item.stage,
                 "day": item.day,
                 "send_at": item.send_at,
                 "expires_at": item.expires_at,
                 "outbox_id": None,
-                "created_at": now,
+                "created_at": None if about_item else now,
             },
         )
     if not rows:
@@ -376,21 +382,42 @@ def insert_notifications(
 #: The columns :func:`stored_key` reads.
 KEY_COLUMNS = (
     NOTIFICATION.c.key,
-    NOTIFICATION.c.kind,
-    NOTIFICATION.c.stage,
+    NOTIFICATION.c.stage_code,
     NOTIFICATION.c.occurrence_id,
-    NOTIFICATION.c.recipient_key,
+    NOTIFICATION.c.recipient_id,
 )
 
 
 def stored_key(
-    key: str | None, kind: str, stage: str, occurrence_id: int | None, recipient_key: str
+    key: str | None, code: int | None, occurrence_id: int | None, recipient_id: int | None
 ) -> str:
     """A stored notification's key (:func:`~tracker.notify.model.notification_key`), from the
-    columns ``KEY_COLUMNS``: a digest keeps it, an item's is made from its parts."""
+    columns ``KEY_COLUMNS``: a digest keeps it, an item's is made from its integers."""
     if key is not None:
         return key
-    return notification_key(MessageKind(kind), stage, occurrence_id, recipient_key)
+    if code is None or recipient_id is None:
+        raise ValueError("an item notification without its stage code or recipient")
+    kind, stage = stage_of_code(code)
+    return notification_key(kind, stage, occurrence_id, executor_key(recipient_id))
+
+
+class StoredNotification(NamedTuple):
+    """What a stored notification row says, an item's read from its integers."""
+
+    key: str
+    kind: MessageKind
+    stage: str
+    recipient_key: str
+
+
+def read_stored(row: Any) -> StoredNotification:
+    """A ``notification`` row (every column, e.g. ``select(NOTIFICATION)``) as it was made."""
+    if row.stage_code is None:  # a digest: as stored
+        return StoredNotification(row.key, MessageKind(row.kind), row.stage, row.recipient_key)
+    kind, stage = stage_of_code(row.stage_code)
+    recipient_key = executor_key(row.recipient_id)
+    key = notification_key(kind, stage, row.occurrence_id, recipient_key)
+    return StoredNotification(key, kind, stage, recipient_key)
 
 
 class NotificationWriter:
@@ -399,14 +426,11 @@ class NotificationWriter:
     text on SQLite). A row is ``(occurrence_id, recipient_id, stage_code, outbox_id) + tail``;
     the tails, shared by every row of one recipient and stage, are made once."""
 
-    COLUMNS = (
-        "occurrence_id", "recipient_id", "stage_code", "outbox_id", "recipient_key", "kind",
-        "stage", "day", "send_at", "expires_at", "created_at",
-    )  # fmt: skip
+    COLUMNS = ("occurrence_id", "recipient_id", "stage_code", "outbox_id", "day", "send_at",
+               "expires_at")  # fmt: skip
 
-    def __init__(self, postgres: bool, now: datetime) -> None:
+    def __init__(self, postgres: bool) -> None:
         self.postgres = postgres
-        self.created = self._moment(now)
         names = ", ".join(f'"{name}"' for name in self.COLUMNS)
         marks = ", ".join(["%s" if postgres else "?"] * len(self.COLUMNS))
         self.sql = (
@@ -417,20 +441,11 @@ class NotificationWriter:
         naive = value.astimezone(UTC).replace(tzinfo=None)
         return naive if self.postgres else naive.isoformat(" ", "microseconds")
 
-    def tail(
-        self,
-        recipient_key: str,
-        kind: str,
-        stage: str,
-        day: date,
-        send_at: datetime,
-        expires_at: datetime | None,
-    ) -> tuple[object, ...]:
+    def tail(self, day: date, send_at: datetime, expires_at: datetime | None) -> tuple[object, ...]:
         """Every column after the outbox id, in the driver's form."""
         return (
-            recipient_key, kind, stage, day if self.postgres else day.isoformat(),
-            self._moment(send_at), None if expires_at is None else self._moment(expires_at),
-            self.created,
+            day if self.postgres else day.isoformat(), self._moment(send_at),
+            None if expires_at is None else self._moment(expires_at),
         )  # fmt: skip
 
     def insert(self, conn: Connection, rows: Sequence[tuple[object, ...]]) -> int:

@@ -175,7 +175,7 @@ def record_items(
     waits unlinked."""
     now = book.now
     done = Recorded()
-    writer = NotificationWriter(reader.dialect.name == "postgresql", now)
+    writer = NotificationWriter(reader.dialect.name == "postgresql")
     fan_out = _FanOut(writer)
     kinds: dict[int, KindTally] = {}  # by the shared part's identity: one draft, one kind
     unique_coordinators: dict[int, list[Person]] = {}
@@ -296,10 +296,7 @@ class _FanOut:
         if cached is None:
             if person.executor_id is None:
                 raise ValueError(f"{person.key}: an item notification goes to an executor")
-            tail = self.writer.tail(
-                person.key, answer.kind.value, answer.stage, answer.day, answer.send_at,
-                answer.expires_at,
-            )  # fmt: skip
+            tail = self.writer.tail(answer.day, answer.send_at, answer.expires_at)
             code = stage_code(answer.kind, answer.stage)
             cached = self._cache[(id(answer), person.key)] = _Out(
                 answer, person.executor_id, code, tail, (person.key, answer.day)

@@ -319,18 +319,19 @@ class NotificationRecord(SQLModel, table=True):
         default=None, unique=True, description="a digest's key, kind:stage:-:recipient"
     )
     occurrence_id: int | None = Field(default=None, foreign_key="occurrence.id")
-    recipient_key: str
     recipient_id: int | None = Field(default=None, foreign_key="executor.id")
     stage_code: int | None = Field(
         default=None, sa_type=BigInteger, description="an item's kind and stage (model.stage_code)"
     )
-    kind: str
-    stage: str
+    # a digest's own; an item's follow from recipient_id and stage_code (not stored)
+    recipient_key: str | None = None
+    kind: str | None = None
+    stage: str | None = None
     day: date = Field(description="the recipient-local day it belongs to")
     send_at: datetime = Field(sa_type=UtcDateTime)
     expires_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
     outbox_id: int | None = Field(default=None, foreign_key="outbox.id", index=True)
-    created_at: datetime = Field(sa_type=UtcDateTime)
+    created_at: datetime | None = Field(default=None, sa_type=UtcDateTime, description="digests")
 
 
 class PlannerMark(SQLModel, table=True):

@@ -3,7 +3,9 @@
 * ``notification``: an item notification is made once per (occurrence, recipient, stage code)
   — a unique index of three integers (``stage_code``: the kind and stage as one integer, see
   :func:`tracker.notify.model.stage_code`) instead of the formatted string ``key``, which only
-  digests keep now. The index leads with the occurrence, so the occurrence index goes.
+  digests keep now. The index leads with the occurrence, so the occurrence index goes. An
+  item's row no longer repeats what its integers say (recipient key, kind, stage) nor the
+  moment of its pass: those columns are a digest's only.
 * ``outbox``: the state ``draft`` — a message the planning pass is putting together; its
   notifications link to it as they are made.
 * ``occurrence``: the open ones by window start, for the planning pass's candidates.
@@ -48,6 +50,15 @@ def _stage_code(kind: str, stage: str) -> int:
     return (((_KIND_CODES[kind] << 2 | form) << 16 | number) << 20) | ordinal
 
 
+def _stage_of_code(code: int) -> tuple[str, str]:
+    ordinal = code & (1 << 20) - 1
+    number = code >> 20 & (1 << 16) - 1
+    form = code >> 36 & 3
+    kind = next(name for name, value in _KIND_CODES.items() if value == code >> 38)
+    head = ("start-{n}", "due-{n}", "due", "{n}")[form].format(n=number)
+    return kind, f"{head}@{date.fromordinal(ordinal).isoformat()}"
+
+
 def _outbox_states(check: str) -> None:
     """Replace the outbox's state check. Its name goes through the naming convention, as in
     0002 (so it is ``ck_outbox_ck_outbox_state`` in the database); on SQLite the table is
@@ -60,7 +71,9 @@ def _outbox_states(check: str) -> None:
 def upgrade() -> None:
     with op.batch_alter_table("notification") as batch:
         batch.add_column(sa.Column("stage_code", sa.BigInteger(), nullable=True))
-        batch.alter_column("key", existing_type=sa.String(), nullable=True)
+        for name in ("key", "recipient_key", "kind", "stage"):
+            batch.alter_column(name, existing_type=sa.String(), nullable=True)
+        batch.alter_column("created_at", existing_type=sa.DateTime(), nullable=True)
         batch.drop_index("ix_notification_occurrence_id")
     bind = op.get_bind()
     rows = bind.execute(
@@ -69,7 +82,11 @@ def upgrade() -> None:
     codes = [{"id": row.id, "code": _stage_code(row.kind, row.stage)} for row in rows]
     if codes:
         bind.execute(
-            sa.text("UPDATE notification SET stage_code = :code, key = NULL WHERE id = :id"), codes
+            sa.text(
+                "UPDATE notification SET stage_code = :code, key = NULL, recipient_key = NULL, "
+                "kind = NULL, stage = NULL, created_at = NULL WHERE id = :id"
+            ),
+            codes,
         )
     op.create_index(
         "ux_notification_item",
@@ -99,13 +116,31 @@ def downgrade() -> None:
     bind.execute(sa.text("DELETE FROM outbox WHERE state = 'draft'"))
     _outbox_states(_STATES_BEFORE)
     op.drop_index("ux_notification_item", table_name="notification")
-    bind.execute(
+    rows = bind.execute(
         sa.text(
-            "UPDATE notification SET key = kind || ':' || stage || ':' || "
-            "CAST(occurrence_id AS VARCHAR) || ':' || recipient_key WHERE key IS NULL"
+            "SELECT id, occurrence_id, recipient_id, stage_code FROM notification "
+            "WHERE stage_code IS NOT NULL"
         )
-    )
+    ).all()
+    parts = []
+    for row in rows:
+        kind, stage = _stage_of_code(row.stage_code)
+        recipient = f"executor:{row.recipient_id}"
+        parts.append(
+            {"id": row.id, "key": f"{kind}:{stage}:{row.occurrence_id}:{recipient}",
+             "recipient": recipient, "kind": kind, "stage": stage}
+        )  # fmt: skip
+    if parts:
+        bind.execute(
+            sa.text(
+                "UPDATE notification SET key = :key, recipient_key = :recipient, kind = :kind, "
+                "stage = :stage, created_at = send_at WHERE id = :id"
+            ),
+            parts,
+        )
     with op.batch_alter_table("notification") as batch:
         batch.create_index("ix_notification_occurrence_id", ["occurrence_id"])
-        batch.alter_column("key", existing_type=sa.String(), nullable=False)
+        for name in ("key", "recipient_key", "kind", "stage"):
+            batch.alter_column(name, existing_type=sa.String(), nullable=False)
+        batch.alter_column("created_at", existing_type=sa.DateTime(), nullable=False)
         batch.drop_column("stage_code")
