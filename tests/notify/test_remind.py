@@ -151,6 +151,17 @@ def test_two_planners_at_once_make_each_notification_once(engine: Engine, tmp_pa
         messages = conn.execute(select(func.count()).select_from(OUTBOX)).scalar_one()
     assert waiting == 0  # every notification whose time came is in exactly one message
     assert messages == sum(report.made for report in reports)
+    with engine.connect() as conn:  # no message without notifications, none left half made
+        empty = conn.execute(
+            select(func.count())
+            .select_from(OUTBOX)
+            .where(
+                OUTBOX.c.kind != "digest",
+                ~OUTBOX.c.id.in_(select(NT.c.outbox_id).where(NT.c.outbox_id.is_not(None))),
+            )
+        ).scalar_one()
+        states = set(conn.execute(select(OUTBOX.c.state)).scalars())
+    assert empty == 0 and states == {"pending"}
 
 
 # --- the planner mark reads only what can be new, and misses nothing -----------------------------

@@ -9,7 +9,7 @@ from collections.abc import Collection, Iterable, Sequence
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Connection, Engine, and_, select
+from sqlalchemy import ColumnElement, Connection, Engine, and_, literal_column, select
 
 from tracker.config import Settings
 from tracker.notify import facts
@@ -116,7 +116,7 @@ def digest_facts(
             directory,
             [
                 live,
-                OC.c.status == "done",
+                OC.c.status == literal_column("'done'"),  # the partial index
                 OC.c.completed_on >= since,
                 OC.c.completed_on > OC.c.effective_due,
             ],

@@ -47,6 +47,7 @@ OPEN_STATUSES: tuple[Status, ...] = (Status.PLANNED, Status.IN_PROGRESS)
 #: The condition of the partial index of open, current occurrences by due date: what the
 #: overdue, due-soon and open queries and the planner walk.
 OPEN_OCCURRENCE_SQL = "status IN ('planned', 'in_progress') AND archived_at IS NULL"
+DONE_OCCURRENCE_SQL = "status = 'done' AND archived_at IS NULL"
 
 
 class OccurrenceKind(StrEnum):
@@ -201,6 +202,21 @@ class Occurrence(SQLModel, table=True):
             "start",
             sqlite_where=text(OPEN_OCCURRENCE_SQL),
             postgresql_where=text(OPEN_OCCURRENCE_SQL),
+        ),
+        # a digest's lists, per activity of its roadmaps: open by due date, done by date
+        Index(
+            "ix_occurrence_open_activity_due",
+            "activity_id",
+            "effective_due",
+            sqlite_where=text(OPEN_OCCURRENCE_SQL),
+            postgresql_where=text(OPEN_OCCURRENCE_SQL),
+        ),
+        Index(
+            "ix_occurrence_done_activity_completed",
+            "activity_id",
+            "completed_on",
+            sqlite_where=text(DONE_OCCURRENCE_SQL),
+            postgresql_where=text(DONE_OCCURRENCE_SQL),
         ),
     )
 

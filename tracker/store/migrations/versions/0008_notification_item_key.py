@@ -8,7 +8,9 @@
   moment of its pass: those columns are a digest's only.
 * ``outbox``: the state ``draft`` — a message the planning pass is putting together; its
   notifications link to it as they are made.
-* ``occurrence``: the open ones by window start, for the planning pass's candidates.
+* ``occurrence``: the open ones by window start, for the planning pass's candidates; per
+  activity, the open ones by due date and the done ones by completion date, for a digest's
+  lists.
 
 Existing rows get their code, and item rows lose their string key.
 
@@ -33,6 +35,13 @@ depends_on = None
 _KIND_CODES = {"reminder": 0, "due_today": 1, "overdue": 2, "escalation": 3, "checkin": 4}
 _STATES_BEFORE = "state IN ('pending', 'sending', 'sent', 'failed', 'superseded')"
 _OPEN_SQL = "status IN ('planned', 'in_progress') AND archived_at IS NULL"
+_DONE_SQL = "status = 'done' AND archived_at IS NULL"
+#: (name, columns, where) of the occurrence indexes added
+_OCCURRENCE_INDEXES = (
+    ("ix_occurrence_open_start", ["start"], _OPEN_SQL),
+    ("ix_occurrence_open_activity_due", ["activity_id", "effective_due"], _OPEN_SQL),
+    ("ix_occurrence_done_activity_completed", ["activity_id", "completed_on"], _DONE_SQL),
+)
 _STATES_AFTER = "state IN ('pending', 'sending', 'sent', 'failed', 'superseded', 'draft')"
 
 
@@ -95,17 +104,19 @@ def upgrade() -> None:
         unique=True,
     )
     _outbox_states(_STATES_AFTER)
-    op.create_index(
-        "ix_occurrence_open_start",
-        "occurrence",
-        ["start"],
-        sqlite_where=sa.text(_OPEN_SQL),
-        postgresql_where=sa.text(_OPEN_SQL),
-    )
+    for name, columns, where in _OCCURRENCE_INDEXES:
+        op.create_index(
+            name,
+            "occurrence",
+            columns,
+            sqlite_where=sa.text(where),
+            postgresql_where=sa.text(where),
+        )
 
 
 def downgrade() -> None:
-    op.drop_index("ix_occurrence_open_start", table_name="occurrence")
+    for name, _columns, _where in _OCCURRENCE_INDEXES:
+        op.drop_index(name, table_name="occurrence")
     bind = op.get_bind()
     bind.execute(
         sa.text(
