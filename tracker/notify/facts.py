@@ -352,7 +352,7 @@ def in_list(conn: Connection, sql: str, ids: Sequence[int]) -> list[tuple[Any, .
     one such query per chunk of thousands)."""
     mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
     statement = sql.format(ids=", ".join([mark] * len(ids)))
-    return [tuple(row) for row in conn.exec_driver_sql(statement, tuple(ids))]
+    return [tuple(row) for row in conn.exec_driver_sql(statement, tuple(ids)).fetchall()]
 
 
 def load_executors(conn: Connection, directory: Directory, activity_ids: set[int]) -> None:
