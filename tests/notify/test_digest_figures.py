@@ -2,35 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 
 from sqlalchemy import Engine, select, update
+from test_remind import synced
 
-from tracker.config import load_settings
 from tracker.notify import facts
 from tracker.notify.digest import DigestFigures, digest_facts, digest_recipients
-from tracker.roadmap.schedule_file import load
-from tracker.store.plan import SyncPolicy
-from tracker.store.sync import sync_directory
 from tracker.store.tables import OCCURRENCE as OC
-
-ROOT = Path(__file__).resolve().parents[2]
-SYNCED_AT = datetime(2022, 1, 10, 6, 0, tzinfo=UTC)
 
 
 def test_digest_figures_are_the_figures_of_each_digest(engine: Engine, tmp_path: Path) -> None:
-    settings = load_settings(env={"TRACKER_MAIL_DIR": str(tmp_path / "mail")}, cwd=tmp_path)
-    folder = ROOT / "schedules"
-    report = sync_directory(
-        engine,
-        folder,
-        load=load,
-        executors_file=folder / "executors.toml",
-        policy=SyncPolicy(shift=settings.policy.shift, checkin=settings.policy.checkin),
-        now=SYNCED_AT,
-    )
-    assert not report.failed
+    settings = synced(engine, tmp_path)  # the five seed roadmaps
     with engine.begin() as conn:  # some done on time, some late, one moved: every class
         ids = list(conn.execute(select(OC.c.id).order_by(OC.c.id)).scalars())
         for index, occurrence_id in enumerate(ids[::3]):

@@ -1,13 +1,13 @@
 """One planning pass: store → policy → notifications → messages → outbox.
 
 :func:`plan_pass` reads the occurrences that may have a new reminder stage at ``now`` (see
-:mod:`tracker.notify.facts`) and records the notifications the pure policy makes for them (a
-key already made — by an earlier pass or by another planner at the same moment — is skipped).
-Then every recorded notification whose sending time has come and that is still of use joins the
-one message of its recipient's day, which is rendered and queued in one transaction (rolled
-back when another planner took any of its notifications first). Running the pass twice for the
-same moment makes nothing the second time; two planners at once never make a notification
-twice.
+:mod:`tracker.notify.facts`) and records the notifications the pure policy makes for them, a
+chunk at a time (:mod:`tracker.notify.record`; a notification already made — by an earlier pass
+or by another planner at the same moment — is skipped by its unique key). Each goes in already
+linked to the draft message of its recipient's day (:mod:`tracker.notify.drafts`), which is
+rendered at the end of the pass and queued when its sending time has come. Digests are made,
+then composed and queued one by one. Running the pass twice for the same moment makes nothing
+the second time; two planners at once never make a notification twice.
 """
 
 from __future__ import annotations
@@ -244,7 +244,7 @@ def _reader(conn: Connection, engine: Engine, dry_run: bool) -> Iterator[Connect
 
 def _waiting_digests(conn: Connection, directory: facts.Directory, now: datetime) -> list[Batch]:
     """Recorded digests not yet in a message whose time has come, still of use: one batch
-    each (item notifications: :func:`tracker.notify.waiting.waiting_groups`)."""
+    each (item notifications go into drafts: :mod:`tracker.notify.drafts`)."""
     statement = select(NT).where(
         NT.c.kind == MessageKind.DIGEST.value,
         NT.c.outbox_id.is_(None),

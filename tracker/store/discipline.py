@@ -585,6 +585,8 @@ def roadmap_figures(
         .subquery("named")
     )
     sums = [func.sum(activity.c[f"n{index}"]) for index in range(len(counts))]
+    doer = [named.c[name] for name in ("roadmap_id", "executor_id", "name", "lead", "kind",
+                                       "organisation")]  # fmt: skip
 
     def nothing(like: Any) -> ColumnElement[Any]:  # a typed NULL (PostgreSQL: UNION types)
         return cast(null(), like.type)
@@ -601,23 +603,11 @@ def roadmap_figures(
             *sums,
         ).group_by(activity.c.roadmap_id),
         select(
-            named.c.roadmap_id,
-            named.c.executor_id,
-            named.c.name,
-            named.c.lead,
-            named.c.kind,
-            named.c.organisation,
+            *doer,
             # where it first appears: the activity's rank, then its place among the executors
             func.min(named.c.rank * _PLACES + named.c.position),
             *(func.sum(named.c[f"n{index}"]) for index in range(len(counts))),
-        ).group_by(
-            named.c.roadmap_id,
-            named.c.executor_id,
-            named.c.name,
-            named.c.lead,
-            named.c.kind,
-            named.c.organisation,
-        ),
+        ).group_by(*doer),
     )
     totals: dict[int, tuple[int, ...]] = {}
     shares: dict[int, list[_Share]] = defaultdict(list)
