@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, select, update
 from test_remind import synced
 
 from tracker.notify.drafts import LEASE, DraftBook
@@ -152,3 +152,33 @@ def _linked_all(engine: Engine) -> int:
                 .where(NT.c.outbox_id.is_not(None), NT.c.stage_code.is_not(None))
             ).scalar_one()
         )
+
+
+def test_a_waiting_message_leaves_out_a_roadmap_archived_meanwhile(
+    engine: Engine, tmp_path: Path
+) -> None:
+    settings = synced(engine, tmp_path)
+    plan_pass(engine, settings, EVENING)
+    waiting = _drafts(engine)
+    assert waiting
+    with engine.begin() as conn:  # the roadmap of one waiting item is archived before Monday
+        occurrence = min(_linked(engine, waiting[0]))
+        roadmap = conn.execute(
+            select(A.c.roadmap_id)
+            .select_from(OC.join(A, OC.c.activity_id == A.c.id))
+            .where(OC.c.id == occurrence)
+        ).scalar_one()
+        conn.execute(
+            update(RM).where(RM.c.id == roadmap).values(archived_at=EVENING + timedelta(hours=1))
+        )
+        gone = set(
+            conn.execute(
+                select(OC.c.id)
+                .select_from(OC.join(A, OC.c.activity_id == A.c.id))
+                .where(A.c.roadmap_id == roadmap)
+            ).scalars()
+        )
+    monday = plan_pass(engine, settings, MONDAY)
+    assert monday.made > 0
+    told = set().union(*(_linked(engine, message.outbox_id) for message in monday.messages))
+    assert not told & gone  # nothing of the archived roadmap went out

@@ -30,7 +30,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Connection, delete, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, Connection, and_, delete, func, insert, or_, select, update
 
 from tracker.notify.compose import Composer, Planned, item_link, pause_link
 from tracker.notify.model import (
@@ -39,6 +39,7 @@ from tracker.notify.model import (
     Notification,
     Person,
     executor_key,
+    notification_key,
     stage_of_code,
 )
 from tracker.notify.outbox import DRAFT, PENDING, make_message_id
@@ -49,14 +50,13 @@ from tracker.store.tables import ACTIVITY as A
 from tracker.store.tables import NOTIFICATION as NT
 from tracker.store.tables import OCCURRENCE as OC
 from tracker.store.tables import OPEN_PREDICATE, OUTBOX
+from tracker.store.tables import ROADMAP as RM
 
 #: Opens one write transaction: a connection to write on, committed on leaving.
 Writer = Callable[[], AbstractContextManager[Connection]]
 
 #: How long a pass owns the drafts it opens: a pass that died leaves them to the next after it.
 LEASE = timedelta(minutes=30)
-
-_KINDS = {kind.value: kind for kind in MessageKind}
 
 
 class Part(NamedTuple):
@@ -112,7 +112,7 @@ def make_part(
     due: date, slug: str, number: str, kind: MessageKind, stage: str, occurrence_id: int,
     recipient_key: str, send_at: datetime, expires_at: datetime | None,
 ) -> Part:  # fmt: skip
-    key = f"{kind.value}:{stage}:{occurrence_id}:{recipient_key}"
+    key = notification_key(kind, stage, occurrence_id, recipient_key)
     return Part((due, slug, number, key), key, kind, stage, occurrence_id, send_at, expires_at)
 
 
@@ -160,11 +160,6 @@ class Draft:
     tally: Tally = field(default_factory=Tally)
     dirty: bool = False  # the tally is not the whole draft: recount it from the store
     adopted: bool = False  # rendered by an earlier pass: check it before queueing
-
-
-@dataclass(slots=True)
-class Finished:
-    planned: list[tuple[tuple[datetime, str, date], Planned]] = field(default_factory=list)
 
 
 class DraftBook:
@@ -293,9 +288,7 @@ class DraftBook:
                 draft.tally = self._recount(conn, write, draft)
             elif draft.adopted:
                 with write() as tx:  # rendered when it was made, and still true: queue it
-                    queued = _queue_rendered(tx, draft, self.now)
-                if queued is not None:
-                    yield queued
+                    yield _queue_rendered(tx, draft)
                 continue
             if not draft.tally.kinds:
                 with write() as tx:
@@ -314,18 +307,13 @@ class DraftBook:
         statement = (
             select(NT.c.id, NT.c.stage_code, NT.c.occurrence_id, NT.c.send_at,
                    NT.c.expires_at, OC.c.effective_due, A.c.roadmap_id, A.c.key,
-                   (OPEN_PREDICATE & A.c.archived_at.is_(None)).label("open"))
-            .select_from(NT.join(OC, NT.c.occurrence_id == OC.c.id)
-                         .join(A, OC.c.activity_id == A.c.id))
+                   _of_use(self.now).label("of_use"))
+            .select_from(NT.join(_ITEM, NT.c.occurrence_id == OC.c.id))
             .where(NT.c.outbox_id == draft.id)
         )  # fmt: skip
         for row in conn.execute(statement):
             roadmap = directory.roadmaps.get(row.roadmap_id)
-            if (
-                roadmap is None
-                or not row.open
-                or (row.expires_at is not None and row.expires_at <= self.now)
-            ):
+            if roadmap is None or not row.of_use:
                 stale.append(row.id)
                 continue
             kind, stage = stage_of_code(row.stage_code)
@@ -423,32 +411,35 @@ def _waiting(now: datetime) -> ColumnElement[bool]:
     )
 
 
+#: An item with its activity and roadmap, for :func:`_live`.
+_ITEM = OC.join(A, OC.c.activity_id == A.c.id).join(RM, A.c.roadmap_id == RM.c.id)
+
+
+def _live() -> ColumnElement[bool]:
+    """The item is still open, its activity and roadmap still live."""
+    return and_(OPEN_PREDICATE, A.c.archived_at.is_(None), RM.c.archived_at.is_(None))
+
+
+def _of_use(now: datetime) -> ColumnElement[bool]:
+    """A notification is still of use: its item live, itself not superseded."""
+    return and_(_live(), or_(NT.c.expires_at.is_(None), NT.c.expires_at > now))
+
+
 def _item_is_open() -> ColumnElement[bool]:
-    live = (
-        select(OC.c.id)
-        .select_from(OC.join(A, OC.c.activity_id == A.c.id))
-        .where(OC.c.id == NT.c.occurrence_id, OPEN_PREDICATE, A.c.archived_at.is_(None))
-    )
-    return live.exists()
+    return select(OC.c.id).select_from(_ITEM).where(OC.c.id == NT.c.occurrence_id, _live()).exists()
 
 
 def _stale(conn: Connection, draft_id: int, now: datetime) -> bool:
     """Whether a rendered draft lists something no longer of use."""
     statement = (
         select(func.count())
-        .select_from(NT.join(OC, NT.c.occurrence_id == OC.c.id).join(A, OC.c.activity_id == A.c.id))
-        .where(
-            NT.c.outbox_id == draft_id,
-            ~(OPEN_PREDICATE & A.c.archived_at.is_(None))
-            | (NT.c.expires_at.is_not(None) & (NT.c.expires_at <= now)),
-        )
+        .select_from(NT.join(_ITEM, NT.c.occurrence_id == OC.c.id))
+        .where(NT.c.outbox_id == draft_id, ~_of_use(now))
     )
     return bool(conn.execute(statement).scalar())
 
 
-def _queue_rendered(
-    tx: Connection, draft: Draft, now: datetime
-) -> tuple[tuple[datetime, str, date], Planned] | None:
+def _queue_rendered(tx: Connection, draft: Draft) -> tuple[tuple[datetime, str, date], Planned]:
     row = tx.execute(select(OUTBOX).where(OUTBOX.c.id == draft.id)).one()
     tx.execute(
         update(OUTBOX)

@@ -65,9 +65,6 @@ class Tracks:
         settings: PolicySettings,
         calendar: WorkCalendar,
     ) -> None:
-        self.now = now
-        self.settings = settings
-        self.calendar = calendar
         self.executors = tuple(_stand_in(_EXECUTOR, zone) for zone in sorted(set(zones)))
         self.coordinators = tuple(_stand_in(_COORDINATOR, zone) for zone in sorted(set(zones)))
         self._cache: dict[_TrackKey, dict[tuple[str, str], Made]] = {}
