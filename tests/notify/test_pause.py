@@ -14,7 +14,7 @@ from mailserver import SmtpServer
 from sqlalchemy import Engine, select
 from test_remind import WEB_SECRET, moments, settings_for, synced
 
-from tracker.notify.outbox import KEY_COLUMNS, stored_key
+from tracker.notify.outbox import KEY_COLUMNS, read_stored
 from tracker.notify.remind import plan_pass
 from tracker.notify.send import send_now
 from tracker.notify.transports import build_message
@@ -49,7 +49,7 @@ def test_pause_holds_reminders_back_and_they_come_after(
     assert paused_seen > 0
     with engine.connect() as conn:
         rows = conn.execute(select(OUTBOX.c.kind, OUTBOX.c.to_addrs, OUTBOX.c.created_at)).all()
-        keys = [stored_key(*row) for row in conn.execute(select(*KEY_COLUMNS))]
+        keys = [read_stored(row).key for row in conn.execute(select(*KEY_COLUMNS))]
     sent: dict[tuple[str, bool], list[datetime]] = defaultdict(list)
     for row in rows:
         sent[(row.to_addrs[0], row.kind == "digest")].append(row.created_at)

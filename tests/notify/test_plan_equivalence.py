@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -28,6 +28,7 @@ from tracker.notify.compose import Composer, compose
 from tracker.notify.digest import digest_recipients
 from tracker.notify.model import Batch, ItemFacts, Notification
 from tracker.notify.outbox import (
+    KEY_COLUMNS,
     insert_notifications,
     read_stored,
     upsert_insert,
@@ -37,7 +38,7 @@ from tracker.notify.policy import LOOKBACK_DAYS, digest_notifications, group, pl
 from tracker.notify.remind import MARK, PlanReport, plan_pass
 from tracker.notify.render import Renderer, resolve_templates_dir
 from tracker.roadmap.schedule_file import load
-from tracker.store.chunking import chunked
+from tracker.store.chunking import CHUNK, chunked
 from tracker.store.db import make_engine, upgrade
 from tracker.store.pgtemp import TempPostgres
 from tracker.store.plan import SyncPolicy
@@ -45,7 +46,7 @@ from tracker.store.sync import sync_directory
 from tracker.store.tables import ACTIVITY as A
 from tracker.store.tables import NOTIFICATION as NT
 from tracker.store.tables import OCCURRENCE as OC
-from tracker.store.tables import OUTBOX
+from tracker.store.tables import OPEN_PREDICATE, OUTBOX
 from tracker.store.tables import PLANNER_MARK as PM
 
 BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
@@ -113,10 +114,10 @@ def reference_pass(engine: Engine, settings: Settings, now: datetime) -> PlanRep
             facts.ready_days(since, now, pairs, policy, calendar), policy, calendar
         )
         notifications: list[Notification] = []
-        for chunk in facts.candidates(conn, directory, dates):
+        for chunk in _candidates(conn, directory, dates):
             report.examined += len(chunk)
             ids = [item.occurrence_id for item in chunk if item.occurrence_id]
-            notifications += plan(chunk, facts.made_keys(conn, ids), now, policy, calendar)
+            notifications += plan(chunk, _made_keys(conn, ids), now, policy, calendar)
         made_digests = facts.made_digest_keys(conn, (now - timedelta(days=LOOKBACK_DAYS)).date())
         notifications += digest_notifications(
             digest_recipients(directory), made_digests, now, policy, calendar
@@ -144,6 +145,31 @@ def reference_pass(engine: Engine, settings: Settings, now: datetime) -> PlanRep
             if composed.planned is not None:
                 report.messages.append(composed.planned)
     return report
+
+
+def _candidates(
+    conn: Connection, directory: facts.Directory, dates: facts.StageDates
+) -> Iterator[list[ItemFacts]]:
+    """Open occurrences of live activities with a stage on one of ``dates``, in chunks."""
+    if dates.empty:
+        return
+    statement = facts.select_items(
+        OPEN_PREDICATE, A.c.archived_at.is_(None), facts.stage_filter(conn, dates)
+    ).order_by(OC.c.id)
+    # options on the statement, not the connection: later writes on it must not stream
+    result = conn.execute(statement.execution_options(stream_results=True, yield_per=CHUNK))
+    for rows in result.partitions(CHUNK):
+        yield facts.items_of(conn, directory, rows)
+
+
+def _made_keys(conn: Connection, occurrence_ids: Collection[int], *, size: int = CHUNK) -> set[str]:
+    """Keys of the notifications already made about these occurrences (``size`` ids per
+    query), as :func:`~tracker.notify.model.notification_key` makes them."""
+    keys: set[str] = set()
+    for part in chunked(occurrence_ids, size):
+        statement = select(*KEY_COLUMNS).where(NT.c.occurrence_id.in_(part))
+        keys.update(read_stored(row).key for row in conn.execute(statement))
+    return keys
 
 
 def _waiting(conn: Connection, directory: facts.Directory, now: datetime) -> list[Batch]:

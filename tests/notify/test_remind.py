@@ -25,7 +25,7 @@ from tracker.calendar import russian_calendar
 from tracker.cli import cli
 from tracker.config import Settings, load_settings
 from tracker.notify import facts
-from tracker.notify.outbox import KEY_COLUMNS, stored_key
+from tracker.notify.outbox import KEY_COLUMNS, read_stored
 from tracker.notify.policy import digest_notifications, plan
 from tracker.notify.remind import plan_pass
 from tracker.notify.send import send_now
@@ -78,7 +78,7 @@ def synced(engine: Engine, folder: Path, *names: str) -> Settings:
 
 def made(engine: Engine) -> set[str]:
     with engine.connect() as conn:
-        return {stored_key(*row) for row in conn.execute(select(*KEY_COLUMNS))}
+        return {read_stored(row).key for row in conn.execute(select(*KEY_COLUMNS))}
 
 
 def moments(start: datetime, end: datetime, step: timedelta) -> Iterator[datetime]:
@@ -174,7 +174,7 @@ def _everything(engine: Engine, settings: Settings, now: datetime) -> set[str]:
         directory = facts.load_directory(conn, settings)
         statement = facts.select_items(OPEN_PREDICATE, A.c.archived_at.is_(None))
         items = facts.items_of(conn, directory, conn.execute(statement).all())
-        done = {stored_key(*row) for row in conn.execute(select(*KEY_COLUMNS))}
+        done = {read_stored(row).key for row in conn.execute(select(*KEY_COLUMNS))}
     recipients = [p for info in directory.roadmaps.values() for p in info.coordinators]
     wanted = plan(items, done, now, settings.policy, calendar)
     wanted += digest_notifications(recipients, done, now, settings.policy, calendar)

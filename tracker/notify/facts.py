@@ -11,7 +11,7 @@ asks the database only for the occurrences with a stage on one of those dates.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -34,9 +34,8 @@ from sqlalchemy import (
 from tracker.calendar import WorkCalendar
 from tracker.config import PolicySettings, Settings
 from tracker.notify.model import ItemFacts, MessageKind, Person
-from tracker.notify.outbox import KEY_COLUMNS, stored_key
 from tracker.notify.policy import LOOKBACK_DAYS, days_before, send_time
-from tracker.store.chunking import CHUNK, chunked
+from tracker.store.chunking import chunked
 from tracker.store.tables import ACTIVITY as A
 from tracker.store.tables import ACTIVITY_EXECUTOR as AE
 from tracker.store.tables import EXECUTOR as EX
@@ -272,21 +271,6 @@ def select_items(*where: ColumnElement[bool]) -> Select[tuple[object, ...]]:
     return select(*ITEM_COLUMNS).select_from(OC.join(A, OC.c.activity_id == A.c.id)).where(*where)
 
 
-def candidates(
-    conn: Connection, directory: Directory, dates: StageDates
-) -> Iterator[list[ItemFacts]]:
-    """Open occurrences of live activities with a stage on one of ``dates``, in chunks."""
-    if dates.empty:
-        return
-    statement = select_items(
-        OPEN_PREDICATE, A.c.archived_at.is_(None), stage_filter(conn, dates)
-    ).order_by(OC.c.id)
-    # options on the statement, not the connection: later writes on it must not stream
-    result = conn.execute(statement.execution_options(stream_results=True, yield_per=CHUNK))
-    for rows in result.partitions(CHUNK):
-        yield items_of(conn, directory, rows)
-
-
 def items_of(
     conn: Connection, directory: Directory, rows: Sequence[Row[tuple[object, ...]]]
 ) -> list[ItemFacts]:
@@ -361,16 +345,6 @@ def load_executors(conn: Connection, directory: Directory, activity_ids: set[int
     found = executors_by_activity(conn, directory, wanted)
     for activity_id in wanted:
         directory.executors_of[activity_id] = tuple(found.get(activity_id, ()))
-
-
-def made_keys(conn: Connection, occurrence_ids: Collection[int], *, size: int = CHUNK) -> set[str]:
-    """Keys of the notifications already made about these occurrences (``size`` ids per
-    query), as :func:`~tracker.notify.model.notification_key` makes them."""
-    keys: set[str] = set()
-    for part in chunked(occurrence_ids, size):
-        statement = select(*KEY_COLUMNS).where(NT.c.occurrence_id.in_(part))
-        keys.update(stored_key(*row) for row in conn.execute(statement))
-    return keys
 
 
 def made_codes(conn: Connection, occurrence_ids: Collection[int]) -> set[tuple[int, int, int]]:

@@ -376,29 +376,7 @@ def insert_notifications(
     if not rows:
         return []
     statement = upsert_insert(conn, NOTIFICATION).on_conflict_do_nothing().returning(*KEY_COLUMNS)
-    return [stored_key(*row) for row in conn.execute(statement, list(rows.values()))]
-
-
-#: The columns :func:`stored_key` reads.
-KEY_COLUMNS = (
-    NOTIFICATION.c.key,
-    NOTIFICATION.c.stage_code,
-    NOTIFICATION.c.occurrence_id,
-    NOTIFICATION.c.recipient_id,
-)
-
-
-def stored_key(
-    key: str | None, code: int | None, occurrence_id: int | None, recipient_id: int | None
-) -> str:
-    """A stored notification's key (:func:`~tracker.notify.model.notification_key`), from the
-    columns ``KEY_COLUMNS``: a digest keeps it, an item's is made from its integers."""
-    if key is not None:
-        return key
-    if code is None or recipient_id is None:
-        raise ValueError("an item notification without its stage code or recipient")
-    kind, stage = stage_of_code(code)
-    return notification_key(kind, stage, occurrence_id, executor_key(recipient_id))
+    return [read_stored(row).key for row in conn.execute(statement, list(rows.values()))]
 
 
 class StoredNotification(NamedTuple):
@@ -410,8 +388,22 @@ class StoredNotification(NamedTuple):
     recipient_key: str
 
 
+#: The columns :func:`read_stored` reads.
+KEY_COLUMNS = (
+    NOTIFICATION.c.key,
+    NOTIFICATION.c.kind,
+    NOTIFICATION.c.stage,
+    NOTIFICATION.c.recipient_key,
+    NOTIFICATION.c.stage_code,
+    NOTIFICATION.c.occurrence_id,
+    NOTIFICATION.c.recipient_id,
+)
+
+
 def read_stored(row: Any) -> StoredNotification:
-    """A ``notification`` row (every column, e.g. ``select(NOTIFICATION)``) as it was made."""
+    """A ``notification`` row (``KEY_COLUMNS``, or every column) as it was made: a digest's
+    as stored, an item's from its integers; ``.key`` is
+    :func:`~tracker.notify.model.notification_key`."""
     if row.stage_code is None:  # a digest: as stored
         return StoredNotification(row.key, MessageKind(row.kind), row.stage, row.recipient_key)
     kind, stage = stage_of_code(row.stage_code)
