@@ -16,7 +16,12 @@ from tracker.terms.nodes import MONTHS_GEN
 @lru_cache(maxsize=4096)
 def format_day(day: date) -> str:
     """«1 июня 2023 г.» (cached: a message or a page names the same few dates many times)"""
-    return f"{day.day} {MONTHS_GEN[day.month]} {day.year} г."
+    return f"{format_day_month(day)} {day.year} г."
+
+
+def format_day_month(day: date) -> str:
+    """«1 июня»: Babel's ``format_date(day, "d MMMM", locale="ru")``."""
+    return f"{day.day} {MONTHS_GEN[day.month]}"
 
 
 def format_window(window: Window) -> str:

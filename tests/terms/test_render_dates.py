@@ -1,4 +1,5 @@
-"""render_dates writes dates exactly as Babel's Russian «d MMMM y 'г.'» does, without Babel."""
+"""render_dates writes dates exactly as Babel's Russian «d MMMM y 'г.'» and «d MMMM» do, without
+Babel."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from babel.dates import format_date
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tracker.render_dates import format_day, format_window
+from tracker.render_dates import format_day, format_day_month, format_window
 from tracker.terms import Window
 
 
@@ -16,6 +17,7 @@ from tracker.terms import Window
 @given(day=st.dates(min_value=date(1900, 1, 1), max_value=date(2200, 12, 31)))
 def test_format_day_matches_babel(day: date) -> None:
     assert format_day(day) == format_date(day, "d MMMM y 'г.'", locale="ru")
+    assert format_day_month(day) == format_date(day, "d MMMM", locale="ru")
 
 
 def test_format_window_forms() -> None:

@@ -13,14 +13,9 @@ from datetime import date
 from typing import Any
 from urllib.parse import quote
 
-from babel.dates import format_date
-
 from tracker.notify.model import DigestFacts, ItemFacts
+from tracker.render_dates import format_day_month
 from tracker.store.discipline import Discipline
-
-
-def _day_month(day: date) -> str:
-    return str(format_date(day, "d MMMM", locale="ru"))
 
 
 def dates_phrase(days: Sequence[date]) -> str:
@@ -30,9 +25,9 @@ def dates_phrase(days: Sequence[date]) -> str:
         return ""
     years = {day.year for day in ordered}
     if len(years) == 1:
-        parts = [_day_month(day) for day in ordered]
+        parts = [format_day_month(day) for day in ordered]
         return f"{_join(parts)} {ordered[0].year} г."
-    return _join([f"{_day_month(day)} {day.year} г." for day in ordered])
+    return _join([f"{format_day_month(day)} {day.year} г." for day in ordered])
 
 
 def _join(parts: Sequence[str]) -> str:

@@ -331,12 +331,18 @@ ID_LIST = 5000
 
 
 def in_list(conn: Connection, sql: str, ids: Sequence[int]) -> list[tuple[Any, ...]]:
-    """Rows of a plain SQL query whose ``{ids}`` is an IN list of ``ids``, run by the driver
-    itself: no statement to compile per list, no per-row processing (the planning pass asks
-    one such query per chunk of thousands)."""
+    """Rows of a plain SQL query whose ``{ids}`` is an IN list of ``ids``, run on the driver's
+    own cursor: no statement to compile per list, no row objects (the planning pass asks one
+    such query per chunk of thousands). Only for columns the driver itself types (integers,
+    text)."""
     mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
     statement = sql.format(ids=", ".join([mark] * len(ids)))
-    return [tuple(row) for row in conn.exec_driver_sql(statement, tuple(ids)).fetchall()]
+    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(statement, tuple(ids))
+        return list(cursor.fetchall())
+    finally:
+        cursor.close()
 
 
 def load_executors(conn: Connection, directory: Directory, activity_ids: set[int]) -> None:

@@ -210,6 +210,18 @@ class _Environment(jinja2.Environment):
             return _ESCAPED + template
         return template
 
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        """``item.title`` of a context dict is its key, looked up first: Jinja's own order
+        (the attribute, then the key) raises and catches an AttributeError for each of the
+        thousands of such lookups in a long message. A key named like a dict method
+        (``group.items``) thus gives the value, which is what a template means by it."""
+        if type(obj) is dict:
+            try:
+                return obj[attribute]
+            except KeyError:
+                pass
+        return super().getattr(obj, attribute)
+
 
 class Renderer:
     """Renders messages from the templates in ``templates_dir``.
