@@ -4,6 +4,7 @@ catches a missing variable, and `tracker check` says so in one line."""
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
 import shutil
 from datetime import date
@@ -318,6 +319,39 @@ def test_strict_undefined_names_template_and_line(tmp_path: Path) -> None:
     kind, context = next(s for s in SAMPLES if s[0] is MessageKind.OVERDUE)
     with pytest.raises(TemplateProblem, match=r"overdue\.txt\.j2:3: 'greting' is undefined"):
         Renderer(folder).render(kind, context)
+
+
+def test_the_shared_renderer_reads_an_edited_template_again(tmp_path: Path) -> None:
+    """A daemon keeps one renderer (its templates compiled once); an admin's edit still shows
+    in the next message."""
+    folder = tmp_path / "templates"
+    shutil.copytree(TEMPLATES, folder)
+    kind, context = next(s for s in SAMPLES if s[0] is MessageKind.OVERDUE)
+    renderer = Renderer.shared(folder)
+    assert Renderer.shared(folder / ".") is renderer
+    before = renderer.render(kind, context)
+    subject = folder / "overdue-subject.txt.j2"
+    subject.write_text("Просрочено: {{ count }}\n", encoding="utf-8")
+    later = subject.stat().st_mtime + 5  # a later time than the compiled one, whatever the clock
+    os.utime(subject, (later, later))
+    after = Renderer.shared(folder).render(kind, context)
+    assert after.subject == f"Просрочено: {context['count']}"
+    assert after.subject != before.subject and after.text == before.text
+
+
+def test_a_context_key_comes_before_a_dict_method(tmp_path: Path) -> None:
+    """``group.items`` in a template is the group's list, not ``dict.items``; an object's
+    attribute and a missing key behave as Jinja's own."""
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    (folder / "t.txt.j2").write_text(
+        "{{ group.items|join(',') }} {{ group.keys()|list|length }} {{ when.year }}"
+        "{% if group.absent is defined %}!{% endif %}",
+        encoding="utf-8",
+    )
+    env = Renderer(folder).env
+    text = env.get_template("t.txt.j2").render(group={"items": [1, 2]}, when=TODAY)
+    assert text == f"1,2 1 {TODAY.year}"
 
 
 def test_check_is_clean_on_the_committed_templates() -> None:

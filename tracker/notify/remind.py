@@ -122,7 +122,7 @@ def plan_pass(
         raise ValueError("now must be time-zone aware")
     now = now.astimezone(UTC)
     calendar = calendar or russian_calendar()
-    renderer = renderer or Renderer(resolve_templates_dir(settings.mail.templates))
+    renderer = renderer or Renderer.shared(resolve_templates_dir(settings.mail.templates))
     report = PlanReport(now=now, dry_run=dry_run)
     with _session(engine, dry_run) as conn:
         directory = facts.load_directory(conn, settings)

@@ -239,7 +239,7 @@ class Renderer:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
-            auto_reload=False,
+            auto_reload=True,  # a template edited while the daemon runs is read again
         )
         self.env.filters.update(FILTERS)
         self.env.globals["signature"] = SIGNATURE
@@ -259,6 +259,12 @@ class Renderer:
             where = _where(error) or name
             raise TemplateProblem(f"{self.templates_dir}/{where}: {error}") from None
 
+    @classmethod
+    def shared(cls, templates_dir: Path) -> Renderer:
+        """The process's renderer for ``templates_dir``: each planning pass of a daemon would
+        otherwise compile every template again. A file changed since is compiled anew."""
+        return _shared(Path(templates_dir).resolve())
+
     def render(self, kind: MessageKind | str, context: Mapping[str, object]) -> Rendered:
         """Subject (one line), text and HTML of a message of ``kind``."""
         subject_name, text_name, html_name = template_names(kind)
@@ -266,6 +272,11 @@ class Renderer:
         text = "\n".join(line.rstrip() for line in self._render(text_name, context).splitlines())
         html = self._render(html_name, context)
         return Rendered(subject=subject, text=text.strip("\n") + "\n", html=html)
+
+
+@lru_cache(maxsize=8)
+def _shared(templates_dir: Path) -> Renderer:
+    return Renderer(templates_dir)
 
 
 # --- contexts ----------------------------------------------------------------------------------
