@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from itertools import combinations
 
 import pytest
-from sqlalchemy import Engine, select
-from storekit import Syncer, act, roadmap
+from sqlalchemy import Engine, select, update
+from storekit import EXECUTORS, Syncer, act, roadmap
 
 from tracker.calendar import Shift
 from tracker.store.changes import change_status, extend
@@ -25,7 +26,7 @@ from tracker.store.discipline import (
 )
 from tracker.store.executors import ExecutorEntry
 from tracker.store.models import Status
-from tracker.store.tables import ROADMAP
+from tracker.store.tables import ACTIVITY, ACTIVITY_EXECUTOR, ROADMAP
 
 ON = date(2022, 6, 15)
 LEAD = Doer(1, "Петров П.П.", lead=True)
@@ -294,3 +295,115 @@ def test_roadmap_figures_first_appearance(engine: Engine, sync: Syncer) -> None:
             assert [r.executor for r in every.of(wanted).rows] == [
                 r.executor for r in expected.rows
             ]
+
+
+def test_roadmap_figures_tricky_executors(engine: Engine, sync: Syncer) -> None:
+    """Executors named twice in one activity (by alias, unknown names the coordinator stands
+    in for, unknown names with no coordinator), unknown names that differ, the lead flag
+    differing between activities (the earliest in the activity order decides, not the first
+    stored), the same name with and without a directory entry, first due dates and positions
+    that tie across roadmaps (stored in another order than their slugs'), and activities or
+    roadmaps that do not count: the counts read once give executor_figures' very figures for
+    every set of roadmaps."""
+    sync.executors([
+        *EXECUTORS, ExecutorEntry(name="Завуч", roadmaps=("alpha",)),
+        ExecutorEntry(name="Сидоров С.С."),
+    ])  # fmt: skip
+    may, april = ("2022-05-01", "2022-05-31"), ("2022-04-01", "2022-04-30")
+    sync(
+        roadmap(
+            "delta",  # no coordinator: unknown names have no executor
+            act("1", may, responsible=("Сидоров С.С.", "Завуч", "Завуч")),
+            act("2", may, responsible=("Завуч", "Директор")),
+            act("3", ("2022-06-01", "2022-06-30"), responsible=()),
+            act("4", april, responsible=("Петров П.П.", "Петров П.П.")),
+            act("5", may, responsible=("Директор", "МКУ ГИМЦ")),
+        )
+    )
+    beta = [
+        act("1", may, responsible=("МКУ ГИМЦ", "Сидоров С.С.")),  # ties with delta:1
+        act("2", april, responsible=("Петров П.П.",)),
+        act("3", may, responsible=("Петров П.П.", "Завуч", "МКУ ГИМЦ")),
+    ]
+    sync(roadmap("beta", *beta))
+    sync(roadmap("beta", *reversed(beta)))  # beta:3 now placed before beta:1, ids unchanged
+    sync(
+        roadmap(
+            "alpha",  # coordinated by Иванова И.И.: she stands in for unknown names
+            act("1", ("2022-09-01", "2022-09-30"),
+                responsible=("Петров П.П.", "П. Петров", "МКУ ГИМЦ")),
+            act("2", may, responsible=("МКУ ГИМЦ", "Петров П.П.")),
+            act("3", ("2022-03-01", "2022-03-31"), ("2022-08-01", "2022-08-31"),
+                responsible=("Кто-то", "Никто")),
+            act("4", may, responsible=("Завуч",)),
+            act("5", ("2022-02-01", "2022-02-28"), responsible=("Петров П.П.",)),
+            act("6", april, responsible=("Петров П.П.",)),  # before 2, though stored after
+        )
+    )  # fmt: skip
+    sync(roadmap("omega", act("1", may, responsible=("Петров П.П.", "Завуч"))))
+    done = Status.DONE
+    change_status(engine, "alpha:1", done, now=NOW, actor="t", completed_on=date(2022, 6, 3))
+    change_status(engine, "beta:2", done, now=NOW, actor="t", completed_on=date(2022, 4, 20))
+    change_status(engine, "delta:2", done, now=NOW, actor="t", completed_on=date(2022, 6, 10))
+    change_status(engine, "alpha:5", Status.CANCELLED, now=NOW, actor="t")  # counts nowhere
+    extend(
+        engine, "delta:4", date(2022, 6, 30), reason="приказ", approved_by="t", now=NOW,
+        shift=Shift.NONE,
+    )  # fmt: skip
+    with engine.begin() as conn:
+        ids = {row.slug: row.id for row in conn.execute(select(ROADMAP.c.slug, ROADMAP.c.id))}
+        conn.execute(
+            update(ACTIVITY)
+            .where(ACTIVITY.c.roadmap_id == ids["delta"], ACTIVITY.c.key == "5")
+            .values(archived_at=NOW)
+        )
+        conn.execute(update(ROADMAP).where(ROADMAP.c.id == ids["omega"]).values(archived_at=NOW))
+        stand_ins = conn.execute(
+            select(ACTIVITY_EXECUTOR.c.executor_id).where(ACTIVITY_EXECUTOR.c.name == "Кто-то")
+        ).scalar_one()
+        nobody = conn.execute(
+            select(ACTIVITY_EXECUTOR.c.executor_id).where(ACTIVITY_EXECUTOR.c.name == "Директор")
+        ).all()
+        places = {
+            row.key: (row.position, row.id)
+            for row in conn.execute(
+                select(ACTIVITY.c.key, ACTIVITY.c.position, ACTIVITY.c.id).where(
+                    ACTIVITY.c.roadmap_id == ids["beta"]
+                )
+            )
+        }
+    assert stand_ins is not None and {row.executor_id for row in nobody} == {None}
+    assert ids["delta"] < ids["beta"] < ids["alpha"]  # not the slugs' order
+    assert places["3"][0] < places["2"][0] < places["1"][0]  # placed in reverse,
+    assert places["1"][1] < places["2"][1] < places["3"][1]  # stored in order
+    slugs = sorted(ids)
+    for on in (date(2022, 2, 1), ON, date(2022, 7, 1)):
+        every = roadmap_figures(engine, on)
+        assert ids["omega"] not in every.totals  # archived
+        for size in range(len(slugs) + 1):
+            for chosen in combinations(slugs, size):
+                wanted = [ids[slug] for slug in chosen]
+                expected = executor_figures(engine, on, wanted)
+                if chosen:
+                    assert _shown(expected) == _shown(discipline(engine, on, roadmaps=chosen))
+                for found in (every.of(wanted), roadmap_figures(engine, on, wanted).of(wanted)):
+                    assert repr(found) == repr(expected), chosen
+                    assert [r.executor for r in found.rows] == [
+                        r.executor for r in expected.rows
+                    ], chosen
+        # the cases above as the figures show them
+        shown = {r.executor.name: r.executor for r in every.of(ids.values()).rows}
+        assert shown["Сидоров С.С."].lead is False  # beta:1 before delta:1 (slugs)
+        assert shown["Петров П.П."].lead is True  # alpha:6 before alpha:2 (due dates)
+        gimc = every.of([ids["beta"]]).rows
+        assert [r.executor.lead for r in gimc if r.executor.name == "МКУ ГИМЦ"] == [False]
+        # the shares name each executor once per roadmap and lead flag: Петров П.П. leads in
+        # alpha and is a co-executor there too; the alias and the stand-in count once
+        alpha = {(s.doer.name, s.doer.lead) for s in every.shares[ids["alpha"]]}
+        assert ("Петров П.П.", True) in alpha and ("Петров П.П.", False) in alpha
+        assert len(every.shares[ids["alpha"]]) == len(alpha)
+        delta = sorted((s.doer.name, s.doer.lead) for s in every.shares[ids["delta"]])
+        assert delta == [
+            ("Директор", False), ("Завуч", False), ("Завуч", True), ("Петров П.П.", True),
+            ("Сидоров С.С.", True), ("—", True),
+        ]  # fmt: skip

@@ -30,23 +30,20 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Collection, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
+from itertools import islice
 from typing import Any, TypeVar
 
 from sqlalchemy import (
-    BigInteger,
     ColumnElement,
     Engine,
     Integer,
+    Select,
     and_,
-    case,
     cast,
     func,
-    null,
-    or_,
     select,
-    union_all,
 )
 from sqlalchemy.engine import Connection
 
@@ -506,146 +503,164 @@ class RoadmapFigures:
 _PLACES = 1 << 20
 
 
-def _doer_name(executors: Any, directory: Any) -> ColumnElement[str]:
-    """The name :func:`_doers` gives an executor row: the directory's, else as written."""
-    return func.coalesce(func.nullif(directory.c.name, ""), func.nullif(executors.c.name, ""), "—")
-
-
 def roadmap_figures(
     engine: Engine, on: date, roadmap_ids: Collection[int] | None = None
 ) -> RoadmapFigures:
-    """One query for :class:`RoadmapFigures`: per live roadmap (of ``roadmap_ids``, or every
-    one), its totals and per distinct executor (``(executor id, name)``, as :func:`_doers`
-    names them) the summed counts, with the activity rank and place of its first appearance
-    and that appearance's :class:`Doer`."""
-    counts = _count_columns(engine, on)
-    grouped = select(
-        OC.c.activity_id,
-        func.min(OC.c.effective_due).label("first_due"),
-        *(column.label(f"n{index}") for index, column in enumerate(counts)),
-    ).where(OC.c.archived_at.is_(None), OC.c.status != Status.CANCELLED.value)
-    if roadmap_ids is not None:
-        grouped = grouped.where(
-            OC.c.activity_id.in_(select(A.c.id).where(A.c.roadmap_id.in_(sorted(roadmap_ids))))
-        )
-    per_activity = grouped.group_by(OC.c.activity_id).subquery("per_activity")
-    numbers = [per_activity.c[f"n{index}"] for index in range(len(counts))]
-    activity = (
+    """:class:`RoadmapFigures` of every live roadmap (of ``roadmap_ids``, or every one): its
+    totals and per distinct executor (``(executor id, name)``, as :func:`_doers` names them)
+    the summed counts, with the activity rank and place of its first appearance and that
+    appearance's :class:`Doer`.
+
+    The database does the cheap part: the counts per activity (a plain GROUP BY) and the
+    activities' executors in order. The activities' rank, each executor once per activity
+    and the sums per roadmap and per executor (per roadmap, executor id, name and lead flag:
+    the executor's kind and organisation follow from its id) are worked out here.
+    """
+    wanted = None if roadmap_ids is None else sorted(set(roadmap_ids))
+    if wanted is not None and not wanted:
+        return RoadmapFigures(on, {}, {})
+    live: list[ColumnElement[bool]] = [A.c.archived_at.is_(None), RM.c.archived_at.is_(None)]
+    if wanted is not None:
+        live.append(A.c.roadmap_id.in_(wanted))
+    # grouped by the activity's primary key (PostgreSQL then takes its other columns too);
+    # the counts from the fifth column on
+    per_activity = (
         select(
-            per_activity.c.activity_id,
+            A.c.id,
             A.c.roadmap_id,
-            *numbers,
-            # executor_figures' activity order (the activity id only breaks its ties)
-            func.row_number()
-            .over(order_by=(per_activity.c.first_due, RM.c.slug, A.c.position, A.c.id))
-            .label("rank"),
+            func.min(OC.c.effective_due),
+            A.c.position,
+            *_count_columns(engine, on),
         )
-        .select_from(
-            per_activity.join(A, per_activity.c.activity_id == A.c.id).join(
-                RM, A.c.roadmap_id == RM.c.id
-            )
-        )
-        .where(A.c.archived_at.is_(None), RM.c.archived_at.is_(None))
-        .cte("ranked")
+        .select_from(OC.join(A, OC.c.activity_id == A.c.id).join(RM, A.c.roadmap_id == RM.c.id))
+        .where(OC.c.archived_at.is_(None), OC.c.status != Status.CANCELLED.value, *live)
+        .group_by(A.c.id)
     )
-    earlier, earlier_ex = AE.alias("earlier"), EX.alias("earlier_executor")
-    name = _doer_name(AE, EX)
-    again = (  # the same executor named earlier in the activity: it counts once
-        select(earlier.c.position)
-        .select_from(earlier.outerjoin(earlier_ex, earlier.c.executor_id == earlier_ex.c.id))
-        .where(
-            earlier.c.activity_id == AE.c.activity_id,
-            earlier.c.position < AE.c.position,
-            or_(
-                earlier.c.executor_id == AE.c.executor_id,
-                and_(earlier.c.executor_id.is_(None), AE.c.executor_id.is_(None)),
-            ),
-            _doer_name(earlier, earlier_ex) == name,
-        )
-        .exists()
+    # the roadmaps in the order of their slugs as the database sorts them (its collation, as
+    # in executor_figures' ORDER BY; slugs are unique)
+    slugs = select(RM.c.id).order_by(RM.c.slug)
+    if wanted is not None:
+        slugs = slugs.where(RM.c.id.in_(wanted))
+    named = (
+        select(AE.c.activity_id, AE.c.position, AE.c.executor_id, AE.c.name, AE.c.lead)
+        .select_from(AE.join(A, AE.c.activity_id == A.c.id).join(RM, A.c.roadmap_id == RM.c.id))
+        .where(*live)
+        .order_by(AE.c.activity_id, AE.c.position)
     )
-    named = (  # each activity's executors, each once
-        select(
-            activity.c.roadmap_id,
-            activity.c.rank,
-            *(activity.c[f"n{index}"] for index in range(len(counts))),
-            AE.c.executor_id,
-            name.label("name"),
-            AE.c.lead,
-            AE.c.position,
-            EX.c.kind,
-            EX.c.organisation,
-        )
-        .select_from(
-            activity.join(AE, AE.c.activity_id == activity.c.activity_id).outerjoin(
-                EX, AE.c.executor_id == EX.c.id
-            )
-        )
-        .where(~again)
-        .subquery("named")
-    )
-    sums = [func.sum(activity.c[f"n{index}"]) for index in range(len(counts))]
-    doer = [named.c[name] for name in ("roadmap_id", "executor_id", "name", "lead", "kind",
-                                       "organisation")]  # fmt: skip
-
-    def nothing(like: Any) -> ColumnElement[Any]:  # a typed NULL (PostgreSQL: UNION types)
-        return cast(null(), like.type)
-
-    statement = union_all(
-        select(
-            activity.c.roadmap_id,
-            nothing(AE.c.executor_id).label("executor_id"),
-            nothing(AE.c.name).label("name"),
-            nothing(AE.c.lead).label("lead"),
-            nothing(EX.c.kind).label("kind"),
-            nothing(EX.c.organisation).label("organisation"),
-            cast(null(), BigInteger).label("first"),
-            *sums,
-        ).group_by(activity.c.roadmap_id),
-        select(
-            *doer,
-            # where it first appears: the activity's rank, then its place among the executors
-            func.min(named.c.rank * _PLACES + named.c.position),
-            *(func.sum(named.c[f"n{index}"]) for index in range(len(counts))),
-        ).group_by(*doer),
-    )
-    totals: dict[int, tuple[int, ...]] = {}
-    shares: dict[int, list[_Share]] = defaultdict(list)
+    directory: dict[int | None, str] = {}
+    places: dict[int | None, tuple[str, str | None]] = {}  # kind and organisation
     with engine.connect() as conn:
-        for (
-            roadmap_id,
-            executor_id,
-            doer_name,
-            lead,
-            kind,
-            organisation,
-            first,
-            *values,
-        ) in conn.execute(statement):
-            found = tuple(int(value or 0) for value in values)
-            if doer_name is None:
-                totals[roadmap_id] = found
-                continue
-            shares[roadmap_id].append(
-                _Share(
-                    int(first),
-                    Doer(executor_id, doer_name, kind or "person", bool(lead), organisation),
-                    found,
-                )
+        activities = _plain_rows(conn, per_activity)
+        executors = _plain_rows(conn, named)
+        # read after: roadmaps and executors are archived, never deleted, so every one the
+        # rows above name is found even if a sync ran in between
+        slug_rank = {row[0]: place for place, row in enumerate(conn.execute(slugs))}
+        for ident, name, kind, organisation in conn.execute(
+            select(EX.c.id, EX.c.name, EX.c.kind, EX.c.organisation)
+        ):
+            directory[ident], places[ident] = name, (kind, organisation)
+    # executor_figures' activity order: first due (on SQLite the ISO text, in the dates'
+    # order), roadmap slug, position, the id breaking ties; rank = index + 1 (row_number())
+    activities.sort(key=lambda row: (row[2], slug_rank[row[1]], row[3], row[0]))
+    ranked = {row[0]: index for index, row in enumerate(activities)}
+    # per (roadmap, executor id, name, lead): where it first appears (rank × _PLACES + its
+    # place among the activity's executors) and its activities (an index, or a list of them)
+    firsts: dict[tuple[int, int | None, str, Any], int] = {}
+    members: dict[tuple[int, int | None, str, Any], int | list[int]] = {}
+    seen: set[tuple[int | None, str]] = set()
+    current = index = None
+    roadmap_id = start = 0
+    for activity_id, position, executor_id, written, lead in executors:
+        if activity_id != current:
+            current, index = activity_id, ranked.get(activity_id)
+            seen.clear()
+            if index is not None:
+                roadmap_id, start = activities[index][1], (index + 1) * _PLACES
+        if index is None:
+            continue  # no occurrence counted
+        # as _doers names it: the directory's name, else the name as written, else a dash
+        name = directory.get(executor_id) or written or "—"
+        if (executor_id, name) in seen:  # the same executor named earlier in the activity
+            continue
+        seen.add((executor_id, name))
+        key = (roadmap_id, executor_id, name, lead)
+        first = firsts.get(key)
+        if first is None:
+            firsts[key], members[key] = start + position, index
+            continue
+        if start + position < first:
+            firsts[key] = start + position
+        found = members[key]
+        if isinstance(found, int):
+            members[key] = [found, index]
+        else:
+            found.append(index)
+    shares: dict[int, list[_Share]] = defaultdict(list)
+    doers: dict[tuple[int | None, str, Any], Doer] = {}
+    for key, found in members.items():
+        roadmap_id, executor_id, name, lead = key
+        doer = doers.get((executor_id, name, lead))
+        if doer is None:
+            kind, organisation = places.get(executor_id, (None, None))
+            doer = doers[executor_id, name, lead] = Doer(
+                executor_id, name, kind or "person", bool(lead), organisation
             )
-    return RoadmapFigures(on, totals, {key: tuple(value) for key, value in shares.items()})
+        if isinstance(found, int):
+            numbers = tuple(activities[found][4:])
+        else:
+            numbers = _summed([activities[index] for index in found])
+        shares[roadmap_id].append(_Share(firsts[key], doer, numbers))
+    per_roadmap: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
+    for row in activities:
+        per_roadmap[row[1]].append(row)
+    return RoadmapFigures(
+        on,
+        {key: _summed(rows) for key, rows in per_roadmap.items()},
+        {key: tuple(value) for key, value in shares.items()},
+    )
+
+
+def _summed(rows: list[tuple[Any, ...]]) -> tuple[int, ...]:
+    """The sums of the count columns (from the fifth on) of :func:`roadmap_figures`' rows."""
+    return tuple(map(sum, islice(zip(*rows, strict=True), 4, None)))
+
+
+def _plain_rows(conn: Connection, statement: Select[Any]) -> list[tuple[Any, ...]]:
+    """The rows of ``statement`` as plain tuples. On SQLite from the driver's own cursor,
+    below SQLAlchemy's per-row processing: dates come back as the ISO text SQLite stores and
+    booleans as 0 and 1; the statement's dates are bound as that text."""
+    if conn.dialect.name != "sqlite":
+        return [tuple(row) for row in conn.execute(statement)]
+    compiled = statement.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
+    values = compiled.construct_params()
+    bound = tuple(_iso(values[name]) for name in compiled.positiontup or ())
+    driver: Any = conn.connection.dbapi_connection
+    cursor = driver.cursor()
+    try:
+        cursor.execute(str(compiled), bound)
+        return list(cursor.fetchall())
+    finally:
+        cursor.close()
+
+
+def _iso(value: object) -> object:
+    """A parameter as SQLite stores it: a date as ISO text."""
+    if isinstance(value, datetime):
+        raise TypeError("no moments are bound here")
+    return value.isoformat() if isinstance(value, date) else value
 
 
 def _count_columns(engine: Engine, on: date) -> list[ColumnElement[int]]:
     """Per group of occurrences: в срок, с нарушением, просрочено, в работе, с переносом and
     the days late of the «с нарушением» ones on day ``on`` (as :func:`outcome` classes them;
-    cancelled occurrences must be filtered out by the caller)."""
+    cancelled occurrences must be filtered out by the caller). Never NULL.
+
+    Counts with FILTER rather than sums of CASE: the same numbers, a good part cheaper per
+    occurrence (SQLite 3.30 or later, as PostgreSQL)."""
     done = and_(
         OC.c.status == Status.DONE.value, OC.c.completed_on.is_not(None), OC.c.completed_on <= on
     )
-    on_time = and_(done, OC.c.completed_on <= OC.c.effective_due)
     late = and_(done, OC.c.completed_on > OC.c.effective_due)
-    overdue = and_(~done, OC.c.effective_due < on)
     if engine.dialect.name == "sqlite":
         delay: ColumnElement[int] = cast(
             func.julianday(OC.c.completed_on) - func.julianday(OC.c.effective_due), Integer
@@ -653,12 +668,12 @@ def _count_columns(engine: Engine, on: date) -> list[ColumnElement[int]]:
     else:
         delay = OC.c.completed_on - OC.c.effective_due
     return [
-        func.sum(case((on_time, 1), else_=0)),
-        func.sum(case((late, 1), else_=0)),
-        func.sum(case((overdue, 1), else_=0)),
-        func.sum(case((and_(~done, OC.c.effective_due >= on), 1), else_=0)),
-        func.sum(case((OC.c.extended_due.is_not(None), 1), else_=0)),
-        func.sum(case((late, delay), else_=0)),
+        func.count().filter(and_(done, OC.c.completed_on <= OC.c.effective_due)),
+        func.count().filter(late),
+        func.count().filter(and_(~done, OC.c.effective_due < on)),
+        func.count().filter(and_(~done, OC.c.effective_due >= on)),
+        func.count(OC.c.extended_due),
+        func.coalesce(func.sum(delay).filter(late), 0),
     ]
 
 
