@@ -20,6 +20,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import Connection, Engine, or_, select
 
 from tracker.calendar import WorkCalendar, russian_calendar
+from tracker.collector import collector_paused
 from tracker.config import Settings
 from tracker.notify import facts
 from tracker.notify.compose import (
@@ -124,7 +125,7 @@ def plan_pass(
     calendar = calendar or russian_calendar()
     renderer = renderer or Renderer.shared(resolve_templates_dir(settings.mail.templates))
     report = PlanReport(now=now, dry_run=dry_run)
-    with _session(engine, dry_run) as conn:
+    with collector_paused(), _session(engine, dry_run) as conn:  # rows by the million, no cycles
         directory = facts.load_directory(conn, settings)
         composer = Composer(engine, settings, renderer, directory, now, link_maker, dry_run)
         book = DraftBook(composer)
