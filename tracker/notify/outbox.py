@@ -59,6 +59,7 @@ from tracker.notify.model import (
     stage_code,
     stage_of_code,
 )
+from tracker.store.bulk import driver_day, driver_moment, insert_rows
 from tracker.store.db import unreachable
 from tracker.store.models import OutboxState
 from tracker.store.tables import NOTIFICATION, OUTBOX
@@ -413,68 +414,27 @@ def read_stored(row: Any) -> StoredNotification:
 
 
 class NotificationWriter:
-    """Bulk item notification rows in the driver's own form, below SQLAlchemy's per-row
-    processing (one ``executemany``; dates and times as ``UtcDateTime`` stores them: naive UTC,
-    text on SQLite). A row is ``(occurrence_id, recipient_id, stage_code, outbox_id) + tail``;
-    the tails, shared by every row of one recipient and stage, are made once."""
+    """Bulk item notification rows in the driver's own form (:mod:`tracker.store.bulk`). A row
+    is ``(occurrence_id, recipient_id, stage_code, outbox_id) + tail``; the tails, shared by
+    every row of one recipient and stage, are made once."""
 
     COLUMNS = ("occurrence_id", "recipient_id", "stage_code", "outbox_id", "day", "send_at",
                "expires_at")  # fmt: skip
 
     def __init__(self, postgres: bool) -> None:
         self.postgres = postgres
-        names = ", ".join(f'"{name}"' for name in self.COLUMNS)
-        marks = ", ".join(["%s" if postgres else "?"] * len(self.COLUMNS))
-        self.sql = (
-            f"INSERT INTO {NOTIFICATION.name} ({names}) VALUES ({marks}) ON CONFLICT DO NOTHING"
-        )
-
-    def _moment(self, value: datetime) -> object:
-        naive = value.astimezone(UTC).replace(tzinfo=None)
-        return naive if self.postgres else naive.isoformat(" ", "microseconds")
 
     def tail(self, day: date, send_at: datetime, expires_at: datetime | None) -> tuple[object, ...]:
         """Every column after the outbox id, in the driver's form."""
+        postgres = self.postgres
         return (
-            day if self.postgres else day.isoformat(), self._moment(send_at),
-            None if expires_at is None else self._moment(expires_at),
+            driver_day(day, postgres), driver_moment(send_at, postgres),
+            driver_moment(expires_at, postgres),
         )  # fmt: skip
 
     def insert(self, conn: Connection, rows: Sequence[tuple[object, ...]]) -> int:
-        """Insert prepared rows (one already made is skipped); returns how many were new.
-
-        SQLite: one ``executemany``. PostgreSQL: the rows are copied (``COPY``) into a
-        temporary table, then inserted from it in one statement that skips what is made
-        already — COPY itself cannot skip a duplicate key."""
-        if not rows:
-            return 0
-        if not self.postgres:
-            return int(conn.exec_driver_sql(self.sql, list(rows)).rowcount)
-        names = ", ".join(f'"{name}"' for name in self.COLUMNS)
-        raw: Any = conn.connection.dbapi_connection  # psycopg's own, for COPY
-        with raw.cursor() as cursor:
-            cursor.execute(_INCOMING_TABLE)
-            with cursor.copy(f"COPY {_INCOMING} ({names}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-            cursor.execute(
-                f"INSERT INTO {NOTIFICATION.name} ({names}) SELECT {names} FROM {_INCOMING} "
-                "ON CONFLICT DO NOTHING"
-            )
-            inserted = int(cursor.rowcount)
-            cursor.execute(f"DELETE FROM {_INCOMING}")  # a dry run's one transaction goes on
-        return inserted
-
-
-#: PostgreSQL: where :meth:`NotificationWriter.insert` copies a chunk's rows first (the
-#: session's own table, emptied at each commit).
-_INCOMING = "notification_incoming"
-_INCOMING_TABLE = (
-    f"CREATE TEMPORARY TABLE IF NOT EXISTS {_INCOMING} (occurrence_id integer, "
-    "recipient_id integer, stage_code bigint, outbox_id integer, day date, "
-    "send_at timestamp without time zone, expires_at timestamp without time zone) "
-    "ON COMMIT DELETE ROWS"
-)
+        """Insert prepared rows (one already made is skipped); returns how many were new."""
+        return insert_rows(conn, NOTIFICATION, self.COLUMNS, rows, skip_made=True)
 
 
 def insert_outbox(

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, Connection, Select, String, select
+from sqlalchemy import ColumnElement, Connection, String, select
 from sqlalchemy import cast as sa_cast
 
 from tracker.calendar import WorkCalendar
@@ -30,6 +30,7 @@ from tracker.notify.drafts import Draft, DraftBook, KindTally, Writer, make_part
 from tracker.notify.model import ItemFacts, MessageKind, Notification, Person, stage_code
 from tracker.notify.outbox import NotificationWriter, insert_notifications
 from tracker.notify.policy import Planner
+from tracker.store.bulk import driver_batches
 from tracker.store.tables import ACTIVITY as A
 from tracker.store.tables import OCCURRENCE as OC
 from tracker.store.tables import OPEN_PREDICATE
@@ -130,7 +131,7 @@ def candidate_chunks(
         .order_by(OC.c.id)
     )  # fmt: skip
     days: dict[str | None, date | None] = {None: None}  # a few thousand dates, read once each
-    for rows in _stream(conn, statement, size):
+    for rows in driver_batches(conn, statement, size):
         chunk: list[_Candidate] = []
         for ident, activity_id, roadmap_id, start, due, kind, number in rows:
             first = days.get(start)
@@ -141,39 +142,6 @@ def candidate_chunks(
                 last = days[due] = date.fromisoformat(due[:10])
             chunk.append((ident, activity_id, roadmap_id, first, last, kind, number))
         yield chunk
-
-
-def _stream(
-    conn: Connection, statement: Select[Any], size: int
-) -> Iterator[Sequence[Sequence[Any]]]:
-    """The rows of ``statement``, ``size`` at a time. PostgreSQL: a server-side cursor. SQLite:
-    the driver's own cursor, below SQLAlchemy's per-row processing (half a million rows on a
-    cold pass); the statement is compiled once and its dates bound as the ISO text SQLite
-    stores."""
-    if conn.dialect.name != "sqlite":
-        # options on the statement, not the connection: the writes between chunks must not
-        # stream
-        result = conn.execute(statement.execution_options(stream_results=True, yield_per=size))
-        yield from result.partitions(size)
-        return
-    compiled = statement.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
-    values = compiled.construct_params()
-    names = compiled.positiontup or ()
-    bound = tuple(_bind(values[name]) for name in names)
-    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-    try:
-        cursor.execute(str(compiled), bound)
-        while rows := cursor.fetchmany(size):
-            yield rows
-    finally:
-        cursor.close()
-
-
-def _bind(value: object) -> object:
-    """A parameter as SQLite stores it: a date as ISO text (no time appears in the query)."""
-    if isinstance(value, datetime):
-        raise TypeError("the candidate query binds no moments")  # pragma: no cover
-    return value.isoformat() if isinstance(value, date) else value
 
 
 def _text(column: ColumnElement[Any]) -> ColumnElement[str]:

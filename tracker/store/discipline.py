@@ -30,7 +30,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Collection, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from enum import StrEnum
 from itertools import islice
 from typing import Any, TypeVar
@@ -39,7 +39,6 @@ from sqlalchemy import (
     ColumnElement,
     Engine,
     Integer,
-    Select,
     and_,
     cast,
     func,
@@ -48,6 +47,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection
 
 from tracker.errors import InputError
+from tracker.store.bulk import driver_rows
 from tracker.store.executors import normalize
 from tracker.store.models import Status
 from tracker.store.tables import ACTIVITY as A
@@ -550,8 +550,8 @@ def roadmap_figures(
     directory: dict[int | None, str] = {}
     places: dict[int | None, tuple[str, str | None]] = {}  # kind and organisation
     with engine.connect() as conn:
-        activities = _plain_rows(conn, per_activity)
-        executors = _plain_rows(conn, named)
+        activities = driver_rows(conn, per_activity)
+        executors = driver_rows(conn, named)
         # read after: roadmaps and executors are archived, never deleted, so every one the
         # rows above name is found even if a sync ran in between
         slug_rank = {row[0]: place for place, row in enumerate(conn.execute(slugs))}
@@ -623,31 +623,6 @@ def roadmap_figures(
 def _summed(rows: list[tuple[Any, ...]]) -> tuple[int, ...]:
     """The sums of the count columns (from the fifth on) of :func:`roadmap_figures`' rows."""
     return tuple(map(sum, islice(zip(*rows, strict=True), 4, None)))
-
-
-def _plain_rows(conn: Connection, statement: Select[Any]) -> list[tuple[Any, ...]]:
-    """The rows of ``statement`` as plain tuples. On SQLite from the driver's own cursor,
-    below SQLAlchemy's per-row processing: dates come back as the ISO text SQLite stores and
-    booleans as 0 and 1; the statement's dates are bound as that text."""
-    if conn.dialect.name != "sqlite":
-        return [tuple(row) for row in conn.execute(statement)]
-    compiled = statement.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
-    values = compiled.construct_params()
-    bound = tuple(_iso(values[name]) for name in compiled.positiontup or ())
-    driver: Any = conn.connection.dbapi_connection
-    cursor = driver.cursor()
-    try:
-        cursor.execute(str(compiled), bound)
-        return list(cursor.fetchall())
-    finally:
-        cursor.close()
-
-
-def _iso(value: object) -> object:
-    """A parameter as SQLite stores it: a date as ISO text."""
-    if isinstance(value, datetime):
-        raise TypeError("no moments are bound here")
-    return value.isoformat() if isinstance(value, date) else value
 
 
 def _count_columns(engine: Engine, on: date) -> list[ColumnElement[int]]:
