@@ -35,6 +35,7 @@ from sqlalchemy import ColumnElement, Connection, and_, delete, func, insert, or
 from tracker.notify.compose import Composer, Planned, item_link, pause_link
 from tracker.notify.model import (
     Batch,
+    ItemFacts,
     MessageKind,
     Notification,
     Person,
@@ -45,7 +46,7 @@ from tracker.notify.model import (
 from tracker.notify.outbox import DRAFT, PENDING, make_message_id
 from tracker.notify.render import MESSAGE_ITEMS, context_for_batch
 from tracker.notify.waiting import shown_items
-from tracker.store.chunking import chunked
+from tracker.store.chunking import batches, chunked
 from tracker.store.tables import ACTIVITY as A
 from tracker.store.tables import NOTIFICATION as NT
 from tracker.store.tables import OCCURRENCE as OC
@@ -54,6 +55,9 @@ from tracker.store.tables import ROADMAP as RM
 
 #: Opens one write transaction: a connection to write on, committed on leaving.
 Writer = Callable[[], AbstractContextManager[Connection]]
+
+#: Drafts rendered at a time: their shown items are read in one query.
+RENDER_BATCH = 50
 
 #: How long a pass owns the drafts it opens: a pass that died leaves them to the next after it.
 LEASE = timedelta(minutes=30)
@@ -144,6 +148,10 @@ class Tally:
     @property
     def count(self) -> int:
         return sum(one.count for one in self.kinds.values())
+
+    def shown(self) -> list[Part]:
+        """The parts the message lists: the first of each kind."""
+        return [part for kind in self.kinds.values() for part in kind.first()]
 
     @property
     def main(self) -> MessageKind:
@@ -274,6 +282,7 @@ class DraftBook:
         self, conn: Connection, write: Writer, people: dict[str, Person], paused: set[str]
     ) -> Iterator[tuple[tuple[datetime, str, date], Planned]]:
         """Render every draft of the pass; queue those whose time has come."""
+        ready: list[Draft] = []  # to render: their shown items read together, a batch at once
         for draft in sorted(self.drafts.values(), key=lambda one: one.id):
             person = people.get(draft.recipient.key)
             if person is None or not person.emails or draft.recipient.key in paused:
@@ -294,9 +303,14 @@ class DraftBook:
                 with write() as tx:
                     tx.execute(delete(OUTBOX).where(OUTBOX.c.id == draft.id))
                 continue
-            planned = self._render(conn, write, draft)
-            if planned is not None:
-                yield (planned.send_at, person.key, draft.day), planned
+            ready.append(draft)
+        for batch in batches(ready, RENDER_BATCH):
+            shown = {part.occurrence_id for draft in batch for part in draft.tally.shown()}
+            items = shown_items(conn, self.composer.directory, shown)
+            for draft in batch:
+                planned = self._render(write, draft, items)
+                if planned is not None:
+                    yield (planned.send_at, draft.recipient.key, draft.day), planned
 
     def _recount(self, conn: Connection, write: Writer, draft: Draft) -> Tally:
         """The tally of a draft from its stored notifications; the ones no longer of use
@@ -332,12 +346,13 @@ class DraftBook:
                     tx.execute(update(NT).where(NT.c.id.in_(part)).values(outbox_id=None))
         return tally
 
-    def _render(self, conn: Connection, write: Writer, draft: Draft) -> Planned | None:
+    def _render(self, write: Writer, draft: Draft, items: dict[int, ItemFacts]) -> Planned | None:
+        """Render a draft (``items``: the facts of the items it shows, and maybe others')."""
         composer = self.composer
         tally = draft.tally
         recipient = draft.recipient
         main = tally.main
-        shown = [part for kind in tally.kinds.values() for part in kind.first()]
+        shown = tally.shown()
         notifications = tuple(
             sorted(
                 (
@@ -351,7 +366,6 @@ class DraftBook:
         assert tally.send_at is not None
         expires_at = None if tally.never_expires else tally.expires_at
         batch = Batch(recipient, draft.day, main, notifications, tally.send_at, expires_at)
-        items = shown_items(conn, composer.directory, [part.occurrence_id for part in shown])
         context = context_for_batch(
             batch, items, composer.now, composer.settings.policy, link=item_link(composer)
         )
