@@ -47,7 +47,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection
 
 from tracker.errors import InputError
-from tracker.store.bulk import driver_rows
+from tracker.store.bulk import driver_batches, driver_rows
 from tracker.store.executors import normalize
 from tracker.store.models import Status
 from tracker.store.tables import ACTIVITY as A
@@ -541,60 +541,61 @@ def roadmap_figures(
     slugs = select(RM.c.id).order_by(RM.c.slug)
     if wanted is not None:
         slugs = slugs.where(RM.c.id.in_(wanted))
-    named = (
-        select(AE.c.activity_id, AE.c.position, AE.c.executor_id, AE.c.name, AE.c.lead)
-        .select_from(AE.join(A, AE.c.activity_id == A.c.id).join(RM, A.c.roadmap_id == RM.c.id))
+    named = (  # with the directory's name, kind and organisation
+        select(AE.c.activity_id, AE.c.position, AE.c.executor_id, AE.c.name, AE.c.lead,
+               EX.c.name, EX.c.kind, EX.c.organisation)
+        .select_from(
+            AE.join(A, AE.c.activity_id == A.c.id)
+            .join(RM, A.c.roadmap_id == RM.c.id)
+            .outerjoin(EX, AE.c.executor_id == EX.c.id)
+        )
         .where(*live)
         .order_by(AE.c.activity_id, AE.c.position)
-    )
-    directory: dict[int | None, str] = {}
+    )  # fmt: skip
     places: dict[int | None, tuple[str, str | None]] = {}  # kind and organisation
-    with engine.connect() as conn:
-        activities = driver_rows(conn, per_activity)
-        executors = driver_rows(conn, named)
-        # read after: roadmaps and executors are archived, never deleted, so every one the
-        # rows above name is found even if a sync ran in between
-        slug_rank = {row[0]: place for place, row in enumerate(conn.execute(slugs))}
-        for ident, name, kind, organisation in conn.execute(
-            select(EX.c.id, EX.c.name, EX.c.kind, EX.c.organisation)
-        ):
-            directory[ident], places[ident] = name, (kind, organisation)
-    # executor_figures' activity order: first due (on SQLite the ISO text, in the dates'
-    # order), roadmap slug, position, the id breaking ties; rank = index + 1 (row_number())
-    activities.sort(key=lambda row: (row[2], slug_rank[row[1]], row[3], row[0]))
-    ranked = {row[0]: index for index, row in enumerate(activities)}
     # per (roadmap, executor id, name, lead): where it first appears (rank × _PLACES + its
     # place among the activity's executors) and its activities (an index, or a list of them)
     firsts: dict[tuple[int, int | None, str, Any], int] = {}
     members: dict[tuple[int, int | None, str, Any], int | list[int]] = {}
-    seen: set[tuple[int | None, str]] = set()
-    current = index = None
-    roadmap_id = start = 0
-    for activity_id, position, executor_id, written, lead in executors:
-        if activity_id != current:
-            current, index = activity_id, ranked.get(activity_id)
-            seen.clear()
-            if index is not None:
-                roadmap_id, start = activities[index][1], (index + 1) * _PLACES
-        if index is None:
-            continue  # no occurrence counted
-        # as _doers names it: the directory's name, else the name as written, else a dash
-        name = directory.get(executor_id) or written or "—"
-        if (executor_id, name) in seen:  # the same executor named earlier in the activity
-            continue
-        seen.add((executor_id, name))
-        key = (roadmap_id, executor_id, name, lead)
-        first = firsts.get(key)
-        if first is None:
-            firsts[key], members[key] = start + position, index
-            continue
-        if start + position < first:
-            firsts[key] = start + position
-        found = members[key]
-        if isinstance(found, int):
-            members[key] = [found, index]
-        else:
-            found.append(index)
+    with engine.connect() as conn:
+        activities = driver_rows(conn, per_activity)
+        # read after: roadmaps are archived, never deleted, so every one the rows above name
+        # is found even if a sync ran in between
+        slug_rank = {row[0]: place for place, row in enumerate(conn.execute(slugs))}
+        # executor_figures' activity order: first due (on SQLite the ISO text, in the dates'
+        # order), roadmap slug, position, the id breaking ties; rank = index + 1
+        activities.sort(key=lambda row: (row[2], slug_rank[row[1]], row[3], row[0]))
+        ranked = {row[0]: index for index, row in enumerate(activities)}
+        seen: set[tuple[int | None, str]] = set()
+        current = index = None
+        roadmap_id = start = 0
+        for part in driver_batches(conn, named, 10_000):  # streamed: a row per executor named
+            for activity_id, position, executor_id, written, lead, known, kind, org in part:
+                if activity_id != current:
+                    current, index = activity_id, ranked.get(activity_id)
+                    seen.clear()
+                    if index is not None:
+                        roadmap_id, start = activities[index][1], (index + 1) * _PLACES
+                if index is None:
+                    continue  # no occurrence counted
+                # as _doers names it: the directory's name, else as written, else a dash
+                name = known or written or "—"
+                if (executor_id, name) in seen:  # the same executor named earlier in it
+                    continue
+                seen.add((executor_id, name))
+                places[executor_id] = (kind, org)
+                key = (roadmap_id, executor_id, name, lead)
+                first = firsts.get(key)
+                if first is None:
+                    firsts[key], members[key] = start + position, index
+                    continue
+                if start + position < first:
+                    firsts[key] = start + position
+                found = members[key]
+                if isinstance(found, int):
+                    members[key] = [found, index]
+                else:
+                    found.append(index)
     shares: dict[int, list[_Share]] = defaultdict(list)
     doers: dict[tuple[int | None, str, Any], Doer] = {}
     for key, found in members.items():
