@@ -23,7 +23,7 @@ comes (:meth:`DraftBook.claim_waiting`).
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -218,8 +218,10 @@ class DraftBook:
                 )
                 .order_by(OUTBOX.c.id)
             ).all()  # fmt: skip
-        for row in rows:
-            with write() as tx:
+        if not rows:
+            return
+        with write() as tx:  # each taken only if still free: another planner may be first
+            for row in rows:
                 taken = tx.execute(
                     update(OUTBOX)
                     .where(
@@ -280,37 +282,54 @@ class DraftBook:
 
     def finish(
         self, conn: Connection, write: Writer, people: dict[str, Person], paused: set[str]
-    ) -> Iterator[tuple[tuple[datetime, str, date], Planned]]:
-        """Render every draft of the pass; queue those whose time has come."""
-        ready: list[Draft] = []  # to render: their shown items read together, a batch at once
-        for draft in sorted(self.drafts.values(), key=lambda one: one.id):
+    ) -> list[tuple[tuple[datetime, str, date], Planned]]:
+        """Render every draft of the pass; queue those whose time has come (returned, with
+        their order: sending time, recipient, day). The writes go in a few transactions."""
+        drafts = sorted(self.drafts.values(), key=lambda one: one.id)
+        unsent: list[int] = []  # the recipient cannot be told now: back to waiting
+        for draft in drafts:
             person = people.get(draft.recipient.key)
             if person is None or not person.emails or draft.recipient.key in paused:
-                with write() as tx:  # back to waiting: told when they may be
-                    tx.execute(update(NT).where(NT.c.outbox_id == draft.id).values(outbox_id=None))
-                    tx.execute(delete(OUTBOX).where(OUTBOX.c.id == draft.id))
-                continue
-            draft.recipient = person
-            if draft.adopted and not draft.dirty and _stale(conn, draft.id, self.now):
+                unsent.append(draft.id)
+            else:
+                draft.recipient = person
+        live = [draft for draft in drafts if draft.id not in unsent]
+        stale = _stale(conn, [d.id for d in live if d.adopted and not d.dirty], self.now)
+        still: list[Draft] = []  # rendered by an earlier pass, and still true: queue them
+        empty: list[int] = []
+        ready: list[Draft] = []  # to render: their shown items read together, a batch at once
+        for draft in live:
+            if draft.id in stale:
                 draft.dirty = True
             if draft.dirty:
                 draft.tally = self._recount(conn, write, draft)
             elif draft.adopted:
-                with write() as tx:  # rendered when it was made, and still true: queue it
-                    yield _queue_rendered(tx, draft)
+                still.append(draft)
                 continue
-            if not draft.tally.kinds:
-                with write() as tx:
-                    tx.execute(delete(OUTBOX).where(OUTBOX.c.id == draft.id))
-                continue
-            ready.append(draft)
+            if draft.tally.kinds:
+                ready.append(draft)
+            else:
+                empty.append(draft.id)
+        queued: list[tuple[tuple[datetime, str, date], Planned]] = []
+        with write() as tx:
+            for part in chunked(unsent):
+                tx.execute(update(NT).where(NT.c.outbox_id.in_(part)).values(outbox_id=None))
+            for part in chunked(unsent + empty):
+                tx.execute(delete(OUTBOX).where(OUTBOX.c.id.in_(part)))
+            queued += [_queue_rendered(tx, draft) for draft in still]
         for batch in batches(ready, RENDER_BATCH):
             shown = {part.occurrence_id for draft in batch for part in draft.tally.shown()}
             items = shown_items(conn, self.composer.directory, shown)
-            for draft in batch:
-                planned = self._render(write, draft, items)
-                if planned is not None:
-                    yield (planned.send_at, draft.recipient.key, draft.day), planned
+            made = [(draft, *self._render(draft, items)) for draft in batch]
+            with write() as tx:
+                for draft, values, _planned in made:
+                    tx.execute(update(OUTBOX).where(OUTBOX.c.id == draft.id).values(values))
+            queued += [
+                ((planned.send_at, draft.recipient.key, draft.day), planned)
+                for draft, _values, planned in made
+                if planned is not None
+            ]
+        return queued
 
     def _recount(self, conn: Connection, write: Writer, draft: Draft) -> Tally:
         """The tally of a draft from its stored notifications; the ones no longer of use
@@ -346,8 +365,11 @@ class DraftBook:
                     tx.execute(update(NT).where(NT.c.id.in_(part)).values(outbox_id=None))
         return tally
 
-    def _render(self, write: Writer, draft: Draft, items: dict[int, ItemFacts]) -> Planned | None:
-        """Render a draft (``items``: the facts of the items it shows, and maybe others')."""
+    def _render(
+        self, draft: Draft, items: dict[int, ItemFacts]
+    ) -> tuple[dict[str, object], Planned | None]:
+        """A draft rendered (``items``: the facts of the items it shows, and maybe others'):
+        the outbox row's new values, and the message planned if its time has come."""
         composer = self.composer
         tally = draft.tally
         recipient = draft.recipient
@@ -373,23 +395,17 @@ class DraftBook:
         rendered = composer.renderer.render(main, context)
         key = f"{main.value}:{recipient.key}:{draft.day.isoformat()}:{draft.id}"
         due = tally.send_at <= self.now
-        with write() as tx:
-            tx.execute(
-                update(OUTBOX)
-                .where(OUTBOX.c.id == draft.id)
-                .values(
-                    key=key, message_id=make_message_id(key, composer.settings.mail.sender),
-                    kind=main.value, to_addrs=list(recipient.emails), subject=rendered.subject,
-                    text=rendered.text, html=rendered.html, timezone=recipient.timezone,
-                    list_unsubscribe=pause_link(composer, recipient.emails),
-                    not_before=tally.send_at, next_attempt_at=tally.send_at,
-                    expires_at=expires_at, state=PENDING if due else DRAFT, claimed_by=None,
-                    lease_until=None,
-                )
-            )  # fmt: skip
+        values: dict[str, object] = dict(
+            key=key, message_id=make_message_id(key, composer.settings.mail.sender),
+            kind=main.value, to_addrs=list(recipient.emails), subject=rendered.subject,
+            text=rendered.text, html=rendered.html, timezone=recipient.timezone,
+            list_unsubscribe=pause_link(composer, recipient.emails), not_before=tally.send_at,
+            next_attempt_at=tally.send_at, expires_at=expires_at,
+            state=PENDING if due else DRAFT, claimed_by=None, lease_until=None,
+        )  # fmt: skip
         if not due:
-            return None
-        return Planned(
+            return values, None
+        return values, Planned(
             draft.id, main.value, recipient.name, recipient.emails, rendered.subject,
             tally.count, tally.send_at,
         )  # fmt: skip
@@ -443,14 +459,18 @@ def _item_is_open() -> ColumnElement[bool]:
     return select(OC.c.id).select_from(_ITEM).where(OC.c.id == NT.c.occurrence_id, _live()).exists()
 
 
-def _stale(conn: Connection, draft_id: int, now: datetime) -> bool:
-    """Whether a rendered draft lists something no longer of use."""
-    statement = (
-        select(func.count())
-        .select_from(NT.join(_ITEM, NT.c.occurrence_id == OC.c.id))
-        .where(NT.c.outbox_id == draft_id, ~_of_use(now))
-    )
-    return bool(conn.execute(statement).scalar())
+def _stale(conn: Connection, draft_ids: list[int], now: datetime) -> set[int]:
+    """Which of these rendered drafts list something no longer of use: one query."""
+    found: set[int] = set()
+    for part in chunked(draft_ids):
+        statement = (
+            select(NT.c.outbox_id)
+            .select_from(NT.join(_ITEM, NT.c.occurrence_id == OC.c.id))
+            .where(NT.c.outbox_id.in_(part), ~_of_use(now))
+            .distinct()
+        )
+        found.update(conn.execute(statement).scalars())
+    return found
 
 
 def _queue_rendered(tx: Connection, draft: Draft) -> tuple[tuple[datetime, str, date], Planned]:
