@@ -293,17 +293,24 @@ class _FanOut:
         self.paused = paused
         # keyed by the answer's identity: Tracks keeps every answer for the whole pass
         self._cache: dict[tuple[int, str], _Out] = {}
+        self._answers: dict[int, tuple[int, tuple[object, ...], bool]] = {}
 
     def parts(self, answer: Made, person: Person) -> _Out:
         cached = self._cache.get((id(answer), person.key))
         if cached is None:
             if person.executor_id is None:
                 raise ValueError(f"{person.key}: an item notification goes to an executor")
-            tail = self.writer.tail(answer.day, answer.send_at, answer.expires_at)
-            code = stage_code(answer.kind, answer.stage)
+            shared = self._answers.get(id(answer))  # the same for every recipient of it
+            if shared is None:
+                shared = self._answers[id(answer)] = (
+                    stage_code(answer.kind, answer.stage),
+                    self.writer.tail(answer.day, answer.send_at, answer.expires_at),
+                    answer.send_at > self.now,
+                )
+            code, tail, deferred = shared
             cached = self._cache[(id(answer), person.key)] = _Out(
                 answer, person, person.executor_id, code, tail, (person.key, answer.day),
-                answer.send_at > self.now, person.key in self.paused, not person.emails,
+                deferred, person.key in self.paused, not person.emails,
             )  # fmt: skip
         return cached
 
