@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -284,7 +285,10 @@ class DraftBook:
         self, conn: Connection, write: Writer, people: dict[str, Person], paused: set[str]
     ) -> list[tuple[tuple[datetime, str, date], Planned]]:
         """Render every draft of the pass; queue those whose time has come (returned, with
-        their order: sending time, recipient, day). The writes go in a few transactions."""
+        their order: sending time, recipient, day). The writes go in a few transactions.
+
+        The drafts rendered by earlier passes are checked meanwhile, on a connection of their
+        own: the database does that work while this pass renders its own drafts."""
         drafts = sorted(self.drafts.values(), key=lambda one: one.id)
         unsent: list[int] = []  # the recipient cannot be told now: back to waiting
         for draft in drafts:
@@ -294,13 +298,40 @@ class DraftBook:
             else:
                 draft.recipient = person
         live = [draft for draft in drafts if draft.id not in unsent]
-        stale = _stale(conn, [d.id for d in live if d.adopted and not d.dirty], self.now)
+        checked = [draft for draft in live if draft.adopted and not draft.dirty]
+        stale = self._stale_later(conn, [draft.id for draft in checked])
+        queued = self._settle(conn, write, [d for d in live if d not in checked], unsent)
+        found = stale()
+        for draft in checked:
+            draft.dirty = draft.id in found
+        return queued + self._settle(conn, write, checked, [])
+
+    def _stale_later(self, conn: Connection, draft_ids: list[int]) -> Callable[[], set[int]]:
+        """:func:`_stale` of these drafts, worked out on a thread of its own (in a dry run, at
+        once on the pass's connection, which alone sees the pass's writes)."""
+        if not draft_ids or self.composer.dry_run:
+            found = _stale(conn, draft_ids, self.now)
+            return lambda: found
+        engine, now = self.composer.engine, self.now
+
+        def check() -> set[int]:
+            with engine.connect() as own:
+                return _stale(own, draft_ids, now)
+
+        worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="draft-check")
+        future = worker.submit(check)
+        worker.shutdown(wait=False)  # the thread ends with the check
+        return future.result  # the check's error, if any, is raised here
+
+    def _settle(
+        self, conn: Connection, write: Writer, drafts: list[Draft], unsent: list[int]
+    ) -> list[tuple[tuple[datetime, str, date], Planned]]:
+        """Recount the dirty drafts, drop the empty and the ``unsent`` ones, queue the adopted
+        ones still true as they are, and render the rest."""
         still: list[Draft] = []  # rendered by an earlier pass, and still true: queue them
         empty: list[int] = []
         ready: list[Draft] = []  # to render: their shown items read together, a batch at once
-        for draft in live:
-            if draft.id in stale:
-                draft.dirty = True
+        for draft in drafts:
             if draft.dirty:
                 draft.tally = self._recount(conn, write, draft)
             elif draft.adopted:
@@ -311,12 +342,13 @@ class DraftBook:
             else:
                 empty.append(draft.id)
         queued: list[tuple[tuple[datetime, str, date], Planned]] = []
-        with write() as tx:
-            for part in chunked(unsent):
-                tx.execute(update(NT).where(NT.c.outbox_id.in_(part)).values(outbox_id=None))
-            for part in chunked(unsent + empty):
-                tx.execute(delete(OUTBOX).where(OUTBOX.c.id.in_(part)))
-            queued += [_queue_rendered(tx, draft) for draft in still]
+        if unsent or empty or still:
+            with write() as tx:
+                for part in chunked(unsent):
+                    tx.execute(update(NT).where(NT.c.outbox_id.in_(part)).values(outbox_id=None))
+                for part in chunked(unsent + empty):
+                    tx.execute(delete(OUTBOX).where(OUTBOX.c.id.in_(part)))
+                queued += [_queue_rendered(tx, draft) for draft in still]
         for batch in batches(ready, RENDER_BATCH):
             shown = {part.occurrence_id for draft in batch for part in draft.tally.shown()}
             items = shown_items(conn, self.composer.directory, shown)
