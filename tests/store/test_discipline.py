@@ -17,6 +17,7 @@ from tracker.store.discipline import (
     Doer,
     Fact,
     Figures,
+    FiguresLater,
     Outcome,
     discipline,
     executor_figures,
@@ -265,6 +266,11 @@ def test_executor_figures_match_the_figures(engine: Engine, sync: Syncer, on: da
         assert repr(every.of([ids[slug] for slug in slugs])) == repr(found)
     assert executor_figures(engine, on, []).rows == ()
     assert every.of([]) == executor_figures(engine, on, [])
+    # begun on a thread of its own, finished here: the same figures
+    later = FiguresLater(engine, on, ids.values()).result()
+    assert later.totals == every.totals and later.shares == every.shares
+    FiguresLater(engine, on, ids.values()).close()  # begun, not wanted: nothing left open
+    assert engine.pool.checkedout() == 0
 
 
 def test_roadmap_figures_first_appearance(engine: Engine, sync: Syncer) -> None:

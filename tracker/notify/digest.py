@@ -15,7 +15,13 @@ from tracker.config import Settings
 from tracker.notify import facts
 from tracker.notify.model import DigestFacts, FailureFacts, ItemFacts, Person, RoadmapRef
 from tracker.notify.outbox import failures_since
-from tracker.store.discipline import Discipline, RoadmapFigures, executor_figures, roadmap_figures
+from tracker.store.discipline import (
+    Discipline,
+    FiguresLater,
+    RoadmapFigures,
+    executor_figures,
+    roadmap_figures,
+)
 from tracker.store.status import needs_dates
 from tracker.store.tables import ACTIVITY as A
 from tracker.store.tables import NOTIFICATION as NT
@@ -33,12 +39,21 @@ class DigestFigures:
 
     Make one per pass, after what the pass records and before its digests are composed, and
     drop it with the pass: it does not see later changes of statuses or dates.
+    :meth:`prefetch` has the database count while the pass does other work.
     """
 
     def __init__(self, engine: Engine, roadmap_ids: Collection[int]) -> None:
         self._engine = engine
         self._roadmaps = frozenset(roadmap_ids)
         self._days: dict[date, RoadmapFigures] = {}
+        self._later: dict[date, FiguresLater] = {}
+
+    def prefetch(self, days: Iterable[date]) -> None:
+        """Begin counting these days' figures (:class:`FiguresLater`)."""
+        if not self._roadmaps:
+            return
+        for day in sorted(set(days) - self._days.keys() - self._later.keys()):
+            self._later[day] = FiguresLater(self._engine, day, self._roadmaps)
 
     def of(self, day: date, roadmap_ids: Sequence[int]) -> Discipline:
         """What ``executor_figures(engine, day, roadmap_ids)`` gives."""
@@ -47,8 +62,18 @@ class DigestFigures:
             return executor_figures(self._engine, day, roadmap_ids)  # not told of these
         found = self._days.get(day)
         if found is None:
-            found = self._days[day] = roadmap_figures(self._engine, day, self._roadmaps)
+            later = self._later.pop(day, None)
+            found = self._days[day] = (
+                later.result()
+                if later is not None
+                else roadmap_figures(self._engine, day, self._roadmaps)
+            )
         return found.of(roadmap_ids)
+
+    def close(self) -> None:
+        """Drop what was begun and not asked for (its connection goes back to the pool)."""
+        while self._later:
+            self._later.popitem()[1].close()
 
     @classmethod
     def for_digests(

@@ -142,22 +142,28 @@ def plan_pass(
         queued: list[tuple[tuple[datetime, str, str], Planned]] = []
         with _reader(conn, engine, dry_run) as reader:
             digests = _waiting_digests(reader, directory, now)
-            if digests:  # their figures counted once, over just the roadmaps they cover
-                shared = DigestFigures.for_digests(
+            shared = None
+            if digests:  # their figures counted once, over just the roadmaps they cover,
+                shared = DigestFigures.for_digests(  # by the database while drafts render
                     engine, directory, [batch.recipient for batch in digests]
                 )
+                shared.prefetch(batch.day for batch in digests)
                 composer = replace(composer, figures=shared)
-            for batch in digests:
-                if paused(pauses, batch.recipient, digest=True):
-                    report.paused += len(batch.keys)
-                    continue
-                composed = compose(composer, reader, batch, {})
-                order = (batch.send_at, batch.recipient.key, batch.key)
-                _count(report, composed, order, queued)
-            book.adopt(write, people)
-            report.paused += book.claim_waiting(write, people, held)
-            for (send_at, key, day), planned in book.finish(reader, write, people, held):
-                queued.append(((send_at, key, day.isoformat()), planned))
+            try:
+                book.adopt(write, people)
+                report.paused += book.claim_waiting(write, people, held)
+                for (send_at, key, day), planned in book.finish(reader, write, people, held):
+                    queued.append(((send_at, key, day.isoformat()), planned))
+                for batch in digests:
+                    if paused(pauses, batch.recipient, digest=True):
+                        report.paused += len(batch.keys)
+                        continue
+                    composed = compose(composer, reader, batch, {})
+                    order = (batch.send_at, batch.recipient.key, batch.key)
+                    _count(report, composed, order, queued)
+            finally:
+                if shared is not None:
+                    shared.close()
         queued.sort(key=lambda pair: pair[0])
         report.messages = [planned for _order, planned in queued]
     return report

@@ -27,8 +27,10 @@ once per organisation however many of its executors work there.
 
 from __future__ import annotations
 
+import uuid
 from collections import defaultdict
 from collections.abc import Callable, Collection, Hashable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -39,6 +41,7 @@ from sqlalchemy import (
     ColumnElement,
     Engine,
     Integer,
+    Select,
     and_,
     cast,
     func,
@@ -519,12 +522,51 @@ def roadmap_figures(
     wanted = None if roadmap_ids is None else sorted(set(roadmap_ids))
     if wanted is not None and not wanted:
         return RoadmapFigures(on, {}, {})
-    live: list[ColumnElement[bool]] = [A.c.archived_at.is_(None), RM.c.archived_at.is_(None)]
-    if wanted is not None:
-        live.append(A.c.roadmap_id.in_(wanted))
-    # grouped by the activity's primary key (PostgreSQL then takes its other columns too);
-    # the counts from the fifth column on
-    per_activity = (
+    with engine.connect() as conn:
+        return _figures(conn, on, wanted, driver_rows(conn, _per_activity(engine, on, wanted)))
+
+
+class FiguresLater:
+    """:func:`roadmap_figures`, begun on a thread of its own: the database counts per activity
+    into a temporary table of a connection of the thread's (one statement, which it works
+    through without holding Python's lock, so a planning pass renders its messages
+    meanwhile); :meth:`result` finishes the job on the caller's thread."""
+
+    def __init__(self, engine: Engine, on: date, roadmap_ids: Collection[int]) -> None:
+        self.on = on
+        self._wanted = sorted(set(roadmap_ids))
+        counts = _per_activity(engine, on, self._wanted).compile(
+            dialect=engine.dialect,
+            compile_kwargs={"literal_binds": True},  # integers, dates
+        )
+        self._table = f"activity_counts_{uuid.uuid4().hex[:12]}"
+        self._conn = engine.connect()
+        statement = f"CREATE TEMPORARY TABLE {self._table} AS {counts}"
+        worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="digest-figures")
+        self._started = worker.submit(self._conn.exec_driver_sql, statement)
+        worker.shutdown(wait=False)  # the thread ends with the count
+
+    def result(self) -> RoadmapFigures:
+        """The figures (the count's error, if any, is raised here)."""
+        try:
+            self._started.result()
+            rows = self._conn.exec_driver_sql(f"SELECT * FROM {self._table}")
+            return _figures(self._conn, self.on, self._wanted, [tuple(row) for row in rows])
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """Wait for the count and give its connection back (its transaction and temporary
+        table end with it)."""
+        wait([self._started])
+        self._conn.close()
+
+
+def _per_activity(engine: Engine, on: date, wanted: list[int] | None) -> Select[Any]:
+    """Per live activity (of the roadmaps ``wanted``, or every one): its id, roadmap, first
+    due date and position, then the counts of :func:`_count_columns`."""
+    # grouped by the activity's primary key (PostgreSQL then takes its other columns too)
+    return (
         select(
             A.c.id,
             A.c.roadmap_id,
@@ -533,9 +575,22 @@ def roadmap_figures(
             *_count_columns(engine, on),
         )
         .select_from(OC.join(A, OC.c.activity_id == A.c.id).join(RM, A.c.roadmap_id == RM.c.id))
-        .where(OC.c.archived_at.is_(None), OC.c.status != Status.CANCELLED.value, *live)
+        .where(OC.c.archived_at.is_(None), OC.c.status != Status.CANCELLED.value, *_live(wanted))
         .group_by(A.c.id)
     )
+
+
+def _live(wanted: list[int] | None) -> list[ColumnElement[bool]]:
+    live: list[ColumnElement[bool]] = [A.c.archived_at.is_(None), RM.c.archived_at.is_(None)]
+    if wanted is not None:
+        live.append(A.c.roadmap_id.in_(wanted))
+    return live
+
+
+def _figures(
+    conn: Connection, on: date, wanted: list[int] | None, activities: list[tuple[Any, ...]]
+) -> RoadmapFigures:
+    """The rest of :func:`roadmap_figures` from the counts per activity (``activities``)."""
     # the roadmaps in the order of their slugs as the database sorts them (its collation, as
     # in executor_figures' ORDER BY; slugs are unique)
     slugs = select(RM.c.id).order_by(RM.c.slug)
@@ -549,7 +604,7 @@ def roadmap_figures(
             .join(RM, A.c.roadmap_id == RM.c.id)
             .outerjoin(EX, AE.c.executor_id == EX.c.id)
         )
-        .where(*live)
+        .where(*_live(wanted))
         .order_by(AE.c.activity_id, AE.c.position)
     )  # fmt: skip
     places: dict[int | None, tuple[str, str | None]] = {}  # kind and organisation
@@ -557,45 +612,43 @@ def roadmap_figures(
     # place among the activity's executors) and its activities (an index, or a list of them)
     firsts: dict[tuple[int, int | None, str, Any], int] = {}
     members: dict[tuple[int, int | None, str, Any], int | list[int]] = {}
-    with engine.connect() as conn:
-        activities = driver_rows(conn, per_activity)
-        # read after: roadmaps are archived, never deleted, so every one the rows above name
-        # is found even if a sync ran in between
-        slug_rank = {row[0]: place for place, row in enumerate(conn.execute(slugs))}
-        # executor_figures' activity order: first due (on SQLite the ISO text, in the dates'
-        # order), roadmap slug, position, the id breaking ties; rank = index + 1
-        activities.sort(key=lambda row: (row[2], slug_rank[row[1]], row[3], row[0]))
-        ranked = {row[0]: index for index, row in enumerate(activities)}
-        seen: set[tuple[int | None, str]] = set()
-        current = index = None
-        roadmap_id = start = 0
-        for part in driver_batches(conn, named, 10_000):  # streamed: a row per executor named
-            for activity_id, position, executor_id, written, lead, known, kind, org in part:
-                if activity_id != current:
-                    current, index = activity_id, ranked.get(activity_id)
-                    seen.clear()
-                    if index is not None:
-                        roadmap_id, start = activities[index][1], (index + 1) * _PLACES
-                if index is None:
-                    continue  # no occurrence counted
-                # as _doers names it: the directory's name, else as written, else a dash
-                name = known or written or "—"
-                if (executor_id, name) in seen:  # the same executor named earlier in it
-                    continue
-                seen.add((executor_id, name))
-                places[executor_id] = (kind, org)
-                key = (roadmap_id, executor_id, name, lead)
-                first = firsts.get(key)
-                if first is None:
-                    firsts[key], members[key] = start + position, index
-                    continue
-                if start + position < first:
-                    firsts[key] = start + position
-                found = members[key]
-                if isinstance(found, int):
-                    members[key] = [found, index]
-                else:
-                    found.append(index)
+    # read after: roadmaps are archived, never deleted, so every one the rows above name
+    # is found even if a sync ran in between
+    slug_rank = {row[0]: place for place, row in enumerate(conn.execute(slugs))}
+    # executor_figures' activity order: first due (on SQLite the ISO text, in the dates'
+    # order), roadmap slug, position, the id breaking ties; rank = index + 1
+    activities.sort(key=lambda row: (row[2], slug_rank[row[1]], row[3], row[0]))
+    ranked = {row[0]: index for index, row in enumerate(activities)}
+    seen: set[tuple[int | None, str]] = set()
+    current = index = None
+    roadmap_id = start = 0
+    for part in driver_batches(conn, named, 10_000):  # streamed: a row per executor named
+        for activity_id, position, executor_id, written, lead, known, kind, org in part:
+            if activity_id != current:
+                current, index = activity_id, ranked.get(activity_id)
+                seen.clear()
+                if index is not None:
+                    roadmap_id, start = activities[index][1], (index + 1) * _PLACES
+            if index is None:
+                continue  # no occurrence counted
+            # as _doers names it: the directory's name, else as written, else a dash
+            name = known or written or "—"
+            if (executor_id, name) in seen:  # the same executor named earlier in it
+                continue
+            seen.add((executor_id, name))
+            places[executor_id] = (kind, org)
+            key = (roadmap_id, executor_id, name, lead)
+            first = firsts.get(key)
+            if first is None:
+                firsts[key], members[key] = start + position, index
+                continue
+            if start + position < first:
+                firsts[key] = start + position
+            found = members[key]
+            if isinstance(found, int):
+                members[key] = [found, index]
+            else:
+                found.append(index)
     shares: dict[int, list[_Share]] = defaultdict(list)
     doers: dict[tuple[int | None, str, Any], Doer] = {}
     for key, found in members.items():
