@@ -6,10 +6,13 @@ import asyncio
 import email
 import email.policy
 from datetime import date, timedelta
+from email.mime.text import MIMEText
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 from mailserver import PASSWORD, USERNAME, SmtpServer
 from outboxkit import NOW, SENDER, message, queue, row, settings_from
 from sqlalchemy import Engine
@@ -19,10 +22,13 @@ from tracker.errors import SendError
 from tracker.notify.outbox import make_message_id
 from tracker.notify.send import SendReport, send_pass, send_test_now
 from tracker.notify.transports import (
+    _WIRE,
     FileTransport,
     ServerUnavailable,
+    _text_part,
     build_message,
     make_transport,
+    wire_bytes,
 )
 
 TEXT = "Здравствуйте, Иван Иванович!\n\nСрок мероприятия 2.3 — 31 мая 2024 г. Осталось 3 дня.\n"
@@ -57,6 +63,45 @@ def test_message_is_multipart_alternative_russian_and_automatic() -> None:
     assert parsed.get_body(("plain",)).get_content() == TEXT  # type: ignore[union-attr]
     assert parsed.get_body(("html",)).get_content().strip() == HTML  # type: ignore[union-attr]
     assert parsed.get_body(("plain",)).get_content_charset() == "utf-8"  # type: ignore[union-attr]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    name=st.sampled_from(["Subject", "To", "List-Unsubscribe", "X-A"]),
+    value=st.text(st.characters(min_codepoint=9, max_codepoint=0x44F), max_size=120),
+)
+def test_wire_writes_every_header_as_compat32_does(name: str, value: str) -> None:
+    """The fast way for plain short values gives compat32's very bytes, and every other value
+    takes compat32's own way (its folding, its encoding, its errors)."""
+    assume("\n" not in value and "\r" not in value)
+    try:
+        expected = email.policy.compat32.clone(linesep="\r\n").fold(name, value)
+    except Exception as error:  # compat32 refuses some values: so must the wire
+        with pytest.raises(type(error)):
+            _WIRE.fold(name, value)
+        return
+    assert _WIRE.fold(name, value) == expected
+
+
+@pytest.mark.parametrize("subtype", ["plain", "html"])
+@pytest.mark.parametrize(
+    "body", ["", TEXT, HTML * 40, "a\r\nb\n" * 3], ids=["empty", "text", "long", "crlf"]
+)
+def test_text_part_is_mimetext_less_its_mime_version(body: str, subtype: str) -> None:
+    expected = MIMEText(body, subtype, "utf-8")
+    del expected["MIME-Version"]
+    made = _text_part(body, subtype)
+    assert made.as_bytes(policy=_WIRE) == expected.as_bytes(policy=_WIRE)
+    assert made.get_payload(decode=True) == body.encode("utf-8")
+
+
+def test_a_message_on_the_wire_is_what_compat32_writes() -> None:
+    built = build_message(
+        sender=SENDER, to_addrs=["ivanov@example.org"] * 9, subject="Напоминание: " + "срок " * 20,
+        text=TEXT, html=HTML, message_id="<abc.tracker@tracker.example.org>", when=NOW,
+        bulk=True, unsubscribe="https://tracker.example.org/pause/" + "x" * 120,
+    )  # fmt: skip
+    assert wire_bytes(built) == built.as_bytes(policy=email.policy.compat32.clone(linesep="\r\n"))
 
 
 # --- files --------------------------------------------------------------------------------------

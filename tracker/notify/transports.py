@@ -28,11 +28,11 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from email import base64mime
 from email.header import Header
 from email.message import Message
 from email.mime.multipart import MIMEMultipart
-from email.mime.text import MIMEText
-from email.policy import compat32
+from email.policy import Compat32
 from email.utils import format_datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -129,10 +129,19 @@ def build_message(
         message["List-Unsubscribe"] = f"<{unsubscribe}>"
         message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     for body, subtype in ((text, "plain"), (html, "html")):
-        part = MIMEText(body, subtype, "utf-8")
-        del part["MIME-Version"]
-        message.attach(part)
+        message.attach(_text_part(body, subtype))
     return message
+
+
+def _text_part(body: str, subtype: str) -> Message:
+    """A UTF-8 text part in base64: the bytes of ``MIMEText(body, subtype, "utf-8")`` less its
+    ``MIME-Version`` (a test compares them), without its charset machinery, a third of the
+    time of building a message."""
+    part = Message()
+    part["Content-Type"] = f'text/{subtype}; charset="utf-8"'
+    part["Content-Transfer-Encoding"] = "base64"
+    part.set_payload(base64mime.body_encode(body.encode("utf-8")))
+    return part
 
 
 def message_for(row: OutboxRow, sender: str, when: datetime) -> Message:
@@ -155,7 +164,32 @@ def message_for(row: OutboxRow, sender: str, when: datetime) -> Message:
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 _SWEPT: set[Path] = set()  # folders whose stale temporary files this process removed
-_WIRE = compat32.clone(linesep="\r\n")
+
+#: A header value compat32 writes as it is: printable ASCII words, one space between them.
+_PLAIN_VALUE = re.compile(r"[\x21-\x7e]+(?: [\x21-\x7e]+)*")
+
+
+class _Wire(Compat32):
+    """compat32, as messages are written to a file or the wire, without its header machinery
+    where it changes nothing: compat32 passes every header value through
+    :class:`email.header.Header`, a fifth of a send pass's time, while a short value of
+    printable ASCII words comes out of it as it went in (a test compares the two). Every other
+    value takes compat32's own way."""
+
+    def _fold(self, name: str, value: object, sanitize: bool) -> str:
+        if type(value) is str and _PLAIN_VALUE.fullmatch(value):
+            room = self.max_line_length
+            if not room or len(name) + 2 + len(value) <= room:
+                return f"{name}: {value}{self.linesep}"
+        return str(super()._fold(name, value, sanitize))  # type: ignore[misc]
+
+
+_WIRE = _Wire(linesep="\r\n")
+
+
+def wire_bytes(message: Message) -> bytes:
+    """The message as sent and filed: compat32's bytes, CRLF line ends."""
+    return message.as_bytes(policy=_WIRE)
 
 
 class FileTransport:
@@ -188,7 +222,7 @@ class FileTransport:
     ) -> Delivery:
         target = self.path_for(str(message["Message-ID"] or ""), day)
         try:
-            write_atomically(target, message.as_bytes(policy=_WIRE))
+            write_atomically(target, wire_bytes(message))
         except OSError as error:
             raise ServerUnavailable(
                 f"cannot write {target}: {error.strerror or error}", hint="check [mail] dir"
@@ -330,9 +364,14 @@ class SmtpTransport:
             try:
                 if not client.is_connected:
                     await client.connect()
-                refused, reply = await client.send_message(
-                    message, sender=sender, recipients=list(recipients)
-                )
+                if sender.isascii() and all(address.isascii() for address in recipients):
+                    refused, reply = await client.sendmail(  # the bytes made here, faster
+                        sender, list(recipients), wire_bytes(message)
+                    )
+                else:  # aiosmtplib asks the server for SMTPUTF8 first
+                    refused, reply = await client.send_message(
+                        message, sender=sender, recipients=list(recipients)
+                    )
             except asyncio.CancelledError:
                 client.close()
                 raise
