@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -47,6 +46,7 @@ from tracker.notify.model import (
 from tracker.notify.outbox import DRAFT, PENDING, make_message_id
 from tracker.notify.render import MESSAGE_ITEMS, context_for_batch
 from tracker.notify.waiting import shown_items
+from tracker.store.aside import aside
 from tracker.store.chunking import batches, chunked
 from tracker.store.tables import ACTIVITY as A
 from tracker.store.tables import NOTIFICATION as NT
@@ -289,26 +289,26 @@ class DraftBook:
 
         The drafts rendered by earlier passes are checked meanwhile, on a connection of their
         own: the database does that work while this pass renders its own drafts."""
-        drafts = sorted(self.drafts.values(), key=lambda one: one.id)
         unsent: list[int] = []  # the recipient cannot be told now: back to waiting
-        for draft in drafts:
+        fresh: list[Draft] = []  # made or recounted by this pass
+        checked: list[Draft] = []  # rendered by an earlier pass: checked before queueing
+        for draft in sorted(self.drafts.values(), key=lambda one: one.id):
             person = people.get(draft.recipient.key)
             if person is None or not person.emails or draft.recipient.key in paused:
                 unsent.append(draft.id)
-            else:
-                draft.recipient = person
-        live = [draft for draft in drafts if draft.id not in unsent]
-        checked = [draft for draft in live if draft.adopted and not draft.dirty]
+                continue
+            draft.recipient = person
+            (checked if draft.adopted and not draft.dirty else fresh).append(draft)
         stale = self._stale_later(conn, [draft.id for draft in checked])
-        queued = self._settle(conn, write, [d for d in live if d not in checked], unsent)
+        queued = self._settle(conn, write, fresh, unsent)
         found = stale()
         for draft in checked:
             draft.dirty = draft.id in found
         return queued + self._settle(conn, write, checked, [])
 
     def _stale_later(self, conn: Connection, draft_ids: list[int]) -> Callable[[], set[int]]:
-        """:func:`_stale` of these drafts, worked out on a thread of its own (in a dry run, at
-        once on the pass's connection, which alone sees the pass's writes)."""
+        """:func:`_stale` of these drafts, worked out aside (:mod:`tracker.store.aside`; in a
+        dry run, at once on the pass's connection, which alone sees the pass's writes)."""
         if not draft_ids or self.composer.dry_run:
             found = _stale(conn, draft_ids, self.now)
             return lambda: found
@@ -318,10 +318,7 @@ class DraftBook:
             with engine.connect() as own:
                 return _stale(own, draft_ids, now)
 
-        worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="draft-check")
-        future = worker.submit(check)
-        worker.shutdown(wait=False)  # the thread ends with the check
-        return future.result  # the check's error, if any, is raised here
+        return aside(check).result  # the check's error, if any, is raised here
 
     def _settle(
         self, conn: Connection, write: Writer, drafts: list[Draft], unsent: list[int]

@@ -35,6 +35,7 @@ from tracker.calendar import WorkCalendar
 from tracker.config import PolicySettings, Settings
 from tracker.notify.model import ItemFacts, MessageKind, Person
 from tracker.notify.policy import LOOKBACK_DAYS, days_before, send_time
+from tracker.store.bulk import driver_fetch
 from tracker.store.chunking import chunked
 from tracker.store.tables import ACTIVITY as A
 from tracker.store.tables import ACTIVITY_EXECUTOR as AE
@@ -336,13 +337,7 @@ def in_list(conn: Connection, sql: str, ids: Sequence[int]) -> list[tuple[Any, .
     such query per chunk of thousands). Only for columns the driver itself types (integers,
     text)."""
     mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-    statement = sql.format(ids=", ".join([mark] * len(ids)))
-    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-    try:
-        cursor.execute(statement, tuple(ids))
-        return list(cursor.fetchall())
-    finally:
-        cursor.close()
+    return driver_fetch(conn, sql.format(ids=", ".join([mark] * len(ids))), ids)
 
 
 def load_executors(conn: Connection, directory: Directory, activity_ids: set[int]) -> None:

@@ -11,6 +11,7 @@ it), inside the caller's transaction.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -105,12 +106,28 @@ def driver_batches(
     compiled = statement.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
     values = compiled.construct_params()
     bound = tuple(_bound(values[name]) for name in compiled.positiontup or ())
-    driver: Any = conn.connection.dbapi_connection
-    cursor = driver.cursor()
-    try:
+    with _cursor(conn) as cursor:
         cursor.execute(str(compiled), bound)
         while rows := cursor.fetchmany(size):
             yield rows
+
+
+def driver_fetch(conn: Connection, sql: str, params: Sequence[object] = ()) -> list[Any]:
+    """Every row of a plain SQL statement (the driver's parameter marks), as the driver's own
+    cursor gives them: no statement compiled, no row objects, values as the driver types
+    them (on SQLite a date is its ISO text)."""
+    with _cursor(conn) as cursor:
+        cursor.execute(sql, tuple(params))
+        return list(cursor.fetchall())
+
+
+@contextmanager
+def _cursor(conn: Connection) -> Iterator[Any]:
+    """A cursor of the driver's own connection under ``conn`` (inside its transaction)."""
+    driver: Any = conn.connection.dbapi_connection
+    cursor = driver.cursor()
+    try:
+        yield cursor
     finally:
         cursor.close()
 

@@ -30,7 +30,7 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Collection, Hashable, Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor, wait
+from concurrent.futures import wait
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -50,7 +50,8 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection
 
 from tracker.errors import InputError
-from tracker.store.bulk import driver_batches, driver_rows
+from tracker.store.aside import aside
+from tracker.store.bulk import driver_batches, driver_fetch, driver_rows
 from tracker.store.executors import normalize
 from tracker.store.models import Status
 from tracker.store.tables import ACTIVITY as A
@@ -527,10 +528,10 @@ def roadmap_figures(
 
 
 class FiguresLater:
-    """:func:`roadmap_figures`, begun on a thread of its own: the database counts per activity
-    into a temporary table of a connection of the thread's (one statement, which it works
-    through without holding Python's lock, so a planning pass renders its messages
-    meanwhile); :meth:`result` finishes the job on the caller's thread."""
+    """:func:`roadmap_figures`, begun aside (:mod:`tracker.store.aside`): the database counts
+    per activity into a temporary table of a connection of its own (one statement), so a
+    planning pass renders its messages meanwhile; :meth:`result` finishes the job on the
+    caller's thread."""
 
     def __init__(self, engine: Engine, on: date, roadmap_ids: Collection[int]) -> None:
         self.on = on
@@ -542,16 +543,14 @@ class FiguresLater:
         self._table = f"activity_counts_{uuid.uuid4().hex[:12]}"
         self._conn = engine.connect()
         statement = f"CREATE TEMPORARY TABLE {self._table} AS {counts}"
-        worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="digest-figures")
-        self._started = worker.submit(self._conn.exec_driver_sql, statement)
-        worker.shutdown(wait=False)  # the thread ends with the count
+        self._started = aside(self._conn.exec_driver_sql, statement)
 
     def result(self) -> RoadmapFigures:
         """The figures (the count's error, if any, is raised here)."""
         try:
             self._started.result()
-            rows = self._conn.exec_driver_sql(f"SELECT * FROM {self._table}")
-            return _figures(self._conn, self.on, self._wanted, [tuple(row) for row in rows])
+            rows = driver_fetch(self._conn, f"SELECT * FROM {self._table}")
+            return _figures(self._conn, self.on, self._wanted, rows)
         finally:
             self.close()
 
